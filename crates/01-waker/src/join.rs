@@ -1,0 +1,95 @@
+//! `join`: run two futures at once and wait for both.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A future that polls two futures and completes with both outputs.
+///
+/// Created by [`join`].
+#[must_use = "futures do nothing unless polled"]
+pub struct Join<A: Future, B: Future> {
+    a: Half<A>,
+    b: Half<B>,
+}
+
+/// One side of a [`Join`]: still running, or finished with its output kept.
+enum Half<F: Future> {
+    // Boxing pins the child without `unsafe` pin projection; a real
+    // combinator would project instead and save the allocation.
+    Running(Pin<Box<F>>),
+    Done(Option<F::Output>),
+}
+
+/// Runs `a` and `b` concurrently on the current task and returns both outputs.
+///
+/// Both are polled on every wake-up of the task: simple, and fine for two
+/// children. Stage 6 shows how to poll only the children that were woken.
+///
+/// # Examples
+///
+/// ```
+/// use stepio_waker::{block_on, join};
+///
+/// assert_eq!(block_on(join(async { 1 }, async { "two" })), (1, "two"));
+/// ```
+pub fn join<A: Future, B: Future>(a: A, b: B) -> Join<A, B> {
+    Join { a: Half::Running(Box::pin(a)), b: Half::Running(Box::pin(b)) }
+}
+
+impl<F: Future> Half<F> {
+    /// Polls the child if it is still running; true once it has finished.
+    fn poll_done(&mut self, cx: &mut Context<'_>) -> bool {
+        if let Half::Running(future) = self {
+            match future.as_mut().poll(cx) {
+                Poll::Ready(output) => *self = Half::Done(Some(output)),
+                Poll::Pending => return false,
+            }
+        }
+        true
+    }
+
+    fn take(&mut self) -> F::Output {
+        match self {
+            Half::Done(output) => output.take().expect("Join polled after completion"),
+            Half::Running(_) => unreachable!("taking the output of a running future"),
+        }
+    }
+}
+
+impl<A: Future, B: Future> std::fmt::Debug for Join<A, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = |half: &dyn HalfState| if half.is_done() { "done" } else { "running" };
+        f.debug_struct("Join").field("a", &state(&self.a)).field("b", &state(&self.b)).finish()
+    }
+}
+
+/// Lets `Debug` describe a half without requiring `Debug` outputs.
+trait HalfState {
+    fn is_done(&self) -> bool;
+}
+
+impl<F: Future> HalfState for Half<F> {
+    fn is_done(&self) -> bool {
+        matches!(self, Half::Done(_))
+    }
+}
+
+// Every field is either a `Pin<Box<_>>` or an output we never pin.
+impl<A: Future, B: Future> Unpin for Join<A, B> {}
+
+impl<A: Future, B: Future> Future for Join<A, B> {
+    type Output = (A::Output, B::Output);
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        // Poll both, even when the first is still pending.
+        let a_done = this.a.poll_done(cx);
+        let b_done = this.b.poll_done(cx);
+        if a_done && b_done {
+            Poll::Ready((this.a.take(), this.b.take()))
+        } else {
+            Poll::Pending
+        }
+    }
+}
