@@ -1,0 +1,440 @@
+//! `EventLoop`: the ready queue, the tasks, and the turn that runs them.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use crate::driver::{Driver, ThreadDriver};
+use crate::ready::Runnable;
+use crate::task::{BoxFuture, Shared, TaskId, TaskWaker, Tasks};
+use crate::{Handle, LoopError, ReadyQueue};
+
+/// A single-threaded event loop, as asyncio's `asyncio.EventLoop`.
+///
+/// Cloning an `EventLoop` gives another reference to the same loop, the way
+/// every Python name for a loop object refers to one loop; this is what
+/// [`get_running_loop`] returns inside a task. The loop is not `Send`: it
+/// runs on the thread that created it. Its tasks' wakers are `Send + Sync`,
+/// and a wake from any thread works.
+///
+/// # Examples
+///
+/// ```
+/// use stepio_poll_loop::EventLoop;
+///
+/// let event_loop = EventLoop::new();
+/// let answer = event_loop.run_until_complete(async { 6 * 7 }).unwrap();
+/// assert_eq!(answer, 42);
+/// event_loop.close().unwrap();
+/// ```
+#[derive(Clone)]
+pub struct EventLoop {
+    core: Rc<Core>,
+}
+
+/// Where a panic that the loop caught came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanicSource {
+    /// A callback from `call_soon`.
+    Callback,
+    /// A task from `spawn`; the task is dropped.
+    Task(TaskId),
+}
+
+/// A panic the loop caught, handed to the exception handler.
+#[derive(Debug, Clone)]
+pub struct PanicReport {
+    /// What was running when it panicked.
+    pub source: PanicSource,
+    /// The panic message, when the payload was a string.
+    pub message: String,
+}
+
+impl fmt::Display for PanicReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.source {
+            PanicSource::Callback => write!(f, "a callback panicked: {}", self.message),
+            PanicSource::Task(id) => write!(f, "{id} panicked: {}", self.message),
+        }
+    }
+}
+
+type ExceptionHandler = Rc<dyn Fn(&PanicReport)>;
+
+struct Core {
+    /// Callbacks and woken tasks, in the order they became ready.
+    ready: RefCell<ReadyQueue>,
+    /// What the driver made ready during `park`, moved to `ready` after it.
+    /// Kept apart so that the driver never holds a borrow of `ready` while a
+    /// destructor it triggers might schedule something.
+    from_driver: RefCell<ReadyQueue>,
+    /// A reused buffer for the ids taken out of `shared`.
+    woken: RefCell<Vec<TaskId>>,
+    tasks: RefCell<Tasks>,
+    /// What wakers on any thread reach.
+    shared: Arc<Shared>,
+    driver: RefCell<Box<dyn Driver>>,
+    running: Cell<bool>,
+    /// Set by `stop`: the run ends after the current turn.
+    stopping: Cell<bool>,
+    closed: Cell<bool>,
+    exception_handler: RefCell<Option<ExceptionHandler>>,
+}
+
+thread_local! {
+    /// The loop running on this thread, if any.
+    static CURRENT: RefCell<Option<EventLoop>> = const { RefCell::new(None) };
+}
+
+// ANCHOR: get_running_loop
+/// Returns the loop running on this thread, as `asyncio.get_running_loop()`.
+///
+/// # Errors
+///
+/// [`LoopError::NoRunningLoop`] when called outside a running loop (outside
+/// its callbacks and tasks).
+pub fn get_running_loop() -> Result<EventLoop, LoopError> {
+    CURRENT.with(|current| current.borrow().clone()).ok_or(LoopError::NoRunningLoop)
+}
+// ANCHOR_END: get_running_loop
+
+/// Runs `future` on a new loop and closes the loop, as `asyncio.run()`.
+///
+/// # Errors
+///
+/// As [`EventLoop::run_until_complete`].
+pub fn run<F: Future>(future: F) -> Result<F::Output, LoopError> {
+    let event_loop = EventLoop::new();
+    let output = event_loop.run_until_complete(future);
+    event_loop.close()?;
+    output
+}
+
+impl EventLoop {
+    /// A loop that parks its thread when idle ([`ThreadDriver`]).
+    pub fn new() -> EventLoop {
+        EventLoop::with_driver(Box::new(ThreadDriver::new()))
+    }
+
+    /// A loop that sleeps on `driver` when idle. Later stages pass drivers
+    /// with timers (stage 3) and epoll (stage 4).
+    pub fn with_driver(driver: Box<dyn Driver>) -> EventLoop {
+        let shared = Shared::new(driver.unparker());
+        EventLoop {
+            core: Rc::new(Core {
+                ready: RefCell::default(),
+                from_driver: RefCell::default(),
+                woken: RefCell::default(),
+                tasks: RefCell::default(),
+                shared,
+                driver: RefCell::new(driver),
+                running: Cell::new(false),
+                stopping: Cell::new(false),
+                closed: Cell::new(false),
+                exception_handler: RefCell::new(None),
+            }),
+        }
+    }
+
+    // ANCHOR: call_soon
+    /// Schedules `callback` to run on the next turn of the loop, after every
+    /// callback already scheduled (FIFO), as `loop.call_soon()`.
+    ///
+    /// Python passes arguments with `functools.partial`; a Rust closure
+    /// captures them.
+    ///
+    /// # Errors
+    ///
+    /// [`LoopError::Closed`] if the loop was closed.
+    pub fn call_soon(&self, callback: impl FnOnce() + 'static) -> Result<Handle, LoopError> {
+        self.check_open()?;
+        let handle = Handle::new(callback);
+        self.core.ready.borrow_mut().push(handle.clone());
+        Ok(handle)
+    }
+    // ANCHOR_END: call_soon
+
+    /// Spawns `future` as a task: the loop polls it on the next turn, and
+    /// again each time its waker is called, until it finishes.
+    ///
+    /// This is asyncio's `loop.create_task()` without the task handle: stage 5
+    /// adds handles that can be awaited and cancelled. A task that panics is
+    /// reported to the exception handler and dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`LoopError::Closed`] if the loop was closed.
+    pub fn spawn(&self, future: impl Future<Output = ()> + 'static) -> Result<TaskId, LoopError> {
+        self.check_open()?;
+        let future: BoxFuture = Box::pin(future);
+        let id = self.core.tasks.borrow_mut().insert(future, &self.core.shared);
+        self.core.ready.borrow_mut().push_task(id);
+        Ok(id)
+    }
+
+    // ANCHOR: run_until_complete
+    /// Runs the loop until `future` completes, and returns its output, as
+    /// `loop.run_until_complete()`.
+    ///
+    /// The future is polled by the loop itself, between turns, whenever its
+    /// waker has been called; it need not be `'static`. If it panics, the
+    /// panic goes on to the caller, and the loop is left stopped, not running.
+    ///
+    /// # Errors
+    ///
+    /// - [`LoopError::Closed`], [`LoopError::AlreadyRunning`] (this includes a
+    ///   call from inside one of the loop's own tasks),
+    ///   [`LoopError::AnotherLoopRunning`].
+    /// - [`LoopError::StoppedBeforeComplete`] if `stop` ended the run first.
+    /// - [`LoopError::Driver`] if the driver failed.
+    pub fn run_until_complete<F: Future>(&self, future: F) -> Result<F::Output, LoopError> {
+        let _running = self.enter()?;
+        let mut future = pin!(future);
+        // The main future gets a waker like a task's, whose id names no slot:
+        // the loop reads its `queued` flag instead of queueing it.
+        let main = TaskWaker::new(TaskId::MAIN, &self.core.shared);
+        let waker = Waker::from(Arc::clone(&main));
+        let mut cx = Context::from_waker(&waker);
+        loop {
+            if main.take_queued() {
+                if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                    return Ok(output);
+                }
+            }
+            self.run_once(main.is_queued())?;
+            if self.core.stopping.get() {
+                // The last turn may have finished the future; look once more.
+                if main.take_queued() {
+                    if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                        return Ok(output);
+                    }
+                }
+                return Err(LoopError::StoppedBeforeComplete);
+            }
+        }
+    }
+    // ANCHOR_END: run_until_complete
+
+    // ANCHOR: run_forever
+    /// Runs the loop until [`stop`](EventLoop::stop) is called, as
+    /// `loop.run_forever()`.
+    ///
+    /// After `stop`, the run ends once the current turn is over: callbacks that
+    /// were already ready when that turn began still run; callbacks they
+    /// schedule wait for the next run.
+    ///
+    /// # Errors
+    ///
+    /// As [`run_until_complete`](EventLoop::run_until_complete), except
+    /// `StoppedBeforeComplete`.
+    pub fn run_forever(&self) -> Result<(), LoopError> {
+        let _running = self.enter()?;
+        loop {
+            self.run_once(false)?;
+            if self.core.stopping.get() {
+                return Ok(());
+            }
+        }
+    }
+    // ANCHOR_END: run_forever
+
+    /// Asks the loop to stop after the current turn, as `loop.stop()`.
+    ///
+    /// Called before a run starts, it makes that run do one turn and return.
+    pub fn stop(&self) {
+        self.core.stopping.set(true);
+    }
+
+    /// Whether the loop is running, as `loop.is_running()`.
+    pub fn is_running(&self) -> bool {
+        self.core.running.get()
+    }
+
+    /// Whether [`close`](EventLoop::close) was called, as `loop.is_closed()`.
+    pub fn is_closed(&self) -> bool {
+        self.core.closed.get()
+    }
+
+    /// Closes the loop, as `loop.close()`: pending callbacks are cancelled and
+    /// pending tasks are dropped. Closing a closed loop does nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`LoopError::CloseWhileRunning`] if the loop is running.
+    pub fn close(&self) -> Result<(), LoopError> {
+        if self.is_running() {
+            return Err(LoopError::CloseWhileRunning);
+        }
+        if self.core.closed.replace(true) {
+            return Ok(());
+        }
+        // Take everything out first and drop it after the borrows end: the
+        // destructors of tasks may use the loop (and get `Closed`).
+        let ready = self.core.ready.borrow_mut().clear();
+        let from_driver = self.core.from_driver.borrow_mut().clear();
+        let tasks = self.core.tasks.borrow_mut().drain();
+        for runnable in ready.into_iter().chain(from_driver) {
+            if let Runnable::Callback(handle) = runnable {
+                handle.cancel();
+            }
+        }
+        drop(tasks);
+        Ok(())
+    }
+
+    /// How many spawned tasks have not finished yet.
+    pub fn task_count(&self) -> usize {
+        self.core.tasks.borrow().len()
+    }
+
+    /// Sets the function that receives panics caught in callbacks and tasks,
+    /// as `loop.set_exception_handler()`. The default prints them to stderr.
+    pub fn set_exception_handler(&self, handler: impl Fn(&PanicReport) + 'static) {
+        *self.core.exception_handler.borrow_mut() = Some(Rc::new(handler));
+    }
+
+    fn check_open(&self) -> Result<(), LoopError> {
+        if self.is_closed() { Err(LoopError::Closed) } else { Ok(()) }
+    }
+
+    /// Marks the loop running on this thread, or says why it cannot run.
+    fn enter(&self) -> Result<RunGuard, LoopError> {
+        self.check_open()?;
+        if self.is_running() {
+            return Err(LoopError::AlreadyRunning);
+        }
+        CURRENT.with(|current| {
+            let mut current = current.borrow_mut();
+            if current.is_some() {
+                return Err(LoopError::AnotherLoopRunning);
+            }
+            *current = Some(self.clone());
+            Ok(())
+        })?;
+        self.core.running.set(true);
+        Ok(RunGuard { core: Rc::clone(&self.core) })
+    }
+
+    // ANCHOR: run_once
+    /// One turn of the loop: wait on the driver if nothing is ready, then run
+    /// what was ready when the turn began.
+    fn run_once(&self, main_queued: bool) -> Result<(), LoopError> {
+        self.collect_woken();
+        let has_work = main_queued || self.core.stopping.get() || !self.core.ready.borrow().is_empty();
+        // With work waiting, the driver may only look for events, not sleep.
+        let timeout = if has_work { Some(Duration::ZERO) } else { None };
+        {
+            let mut from_driver = self.core.from_driver.borrow_mut();
+            self.core.driver.borrow_mut().park(timeout, &mut from_driver)?;
+            self.core.ready.borrow_mut().append(&mut from_driver);
+        }
+        self.collect_woken();
+
+        // Only what is ready now runs in this turn; what it schedules waits
+        // for the next turn, after the driver has been checked again.
+        let n_ready = self.core.ready.borrow().len();
+        for _ in 0..n_ready {
+            let Some(runnable) = self.core.ready.borrow_mut().pop() else { break };
+            match runnable {
+                Runnable::Callback(handle) => {
+                    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| handle.run())) {
+                        self.report(PanicSource::Callback, payload);
+                    }
+                }
+                Runnable::Task(id) => self.poll_task(id),
+            }
+        }
+        Ok(())
+    }
+    // ANCHOR_END: run_once
+
+    /// Moves the tasks woken since the last look onto the ready queue.
+    fn collect_woken(&self) {
+        let mut woken = self.core.woken.borrow_mut();
+        self.core.shared.take_woken(&mut woken);
+        let mut ready = self.core.ready.borrow_mut();
+        for id in woken.drain(..) {
+            if id != TaskId::MAIN {
+                ready.push_task(id);
+            }
+        }
+    }
+
+    // ANCHOR: poll_task
+    fn poll_task(&self, id: TaskId) {
+        // A stale id (the task already finished) polls nothing.
+        let Some((mut future, waker)) = self.core.tasks.borrow_mut().take(id) else { return };
+        // No borrow is held while the task runs: it may spawn or schedule.
+        let mut cx = Context::from_waker(&waker);
+        match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx))) {
+            Ok(Poll::Pending) => self.core.tasks.borrow_mut().put_back(id, future, waker),
+            Ok(Poll::Ready(())) => {
+                self.core.tasks.borrow_mut().remove(id);
+                drop(future);
+            }
+            Err(payload) => {
+                self.core.tasks.borrow_mut().remove(id);
+                // The future's destructor may panic too; that is reported as well.
+                if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(future))) {
+                    self.report(PanicSource::Task(id), payload);
+                }
+                self.report(PanicSource::Task(id), payload);
+            }
+        }
+    }
+    // ANCHOR_END: poll_task
+
+    fn report(&self, source: PanicSource, payload: Box<dyn Any + Send>) {
+        let message = if let Some(text) = payload.downcast_ref::<&str>() {
+            (*text).to_owned()
+        } else if let Some(text) = payload.downcast_ref::<String>() {
+            text.clone()
+        } else {
+            "(a panic payload that is not a string)".to_owned()
+        };
+        let report = PanicReport { source, message };
+        let handler = self.core.exception_handler.borrow().clone();
+        match handler {
+            Some(handler) => handler(&report),
+            None => eprintln!("stepio: {report}; the loop goes on"),
+        }
+    }
+}
+
+impl Default for EventLoop {
+    fn default() -> Self {
+        EventLoop::new()
+    }
+}
+
+impl fmt::Debug for EventLoop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventLoop")
+            .field("running", &self.is_running())
+            .field("closed", &self.is_closed())
+            .field("ready", &self.core.ready.try_borrow().map(|r| r.len()).ok())
+            .field("tasks", &self.core.tasks.try_borrow().map(|t| t.len()).ok())
+            .finish()
+    }
+}
+
+/// Undoes `enter` when a run ends, by return or by panic.
+struct RunGuard {
+    core: Rc<Core>,
+}
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        self.core.running.set(false);
+        self.core.stopping.set(false);
+        let current = CURRENT.with(|current| current.borrow_mut().take());
+        drop(current);
+    }
+}

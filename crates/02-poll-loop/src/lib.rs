@@ -1,0 +1,72 @@
+//! # Stage 2: the poll loop
+//!
+//! An event loop is a queue of work that is ready to run, and a way to sleep
+//! when there is none. This stage builds asyncio's loop on that idea:
+//! callbacks scheduled with [`EventLoop::call_soon`] and tasks spawned with
+//! [`EventLoop::spawn`] go on one FIFO ready queue; each turn of the loop
+//! runs what was ready when the turn began. A task is polled once when
+//! spawned, and after that only when its waker has been called, from this
+//! thread or any other. When nothing is ready, the loop parks on a
+//! [`Driver`] until a waker unparks it: an idle loop uses no CPU.
+//!
+//! ```
+//! use std::cell::RefCell;
+//! use std::rc::Rc;
+//! use stepio_poll_loop::EventLoop;
+//!
+//! let event_loop = EventLoop::new();
+//! let events = Rc::new(RefCell::new(Vec::new()));
+//! for n in 1..=3 {
+//!     let events = Rc::clone(&events);
+//!     event_loop.call_soon(move || events.borrow_mut().push(n)).unwrap();
+//! }
+//! event_loop.stop(); // run one turn, then return
+//! event_loop.run_forever().unwrap();
+//! assert_eq!(*events.borrow(), [1, 2, 3]);
+//! ```
+//!
+//! ## Where this sits
+//!
+//! It takes the [`Parker`](stepio_waker::Parker) of stage 1 as its innermost
+//! driver ([`ThreadDriver`]). Stage 3 wraps a driver in a timer wheel, stage 4
+//! swaps the parker for epoll, stage 5 gives tasks handles with results and
+//! cancellation. None of them changes [`EventLoop`]'s turn.
+//!
+//! ## Layout
+//!
+//! - [`event_loop`]: `EventLoop`, its turn, `get_running_loop`, `run`.
+//! - [`driver`]: the `Driver` and `Unpark` traits, and `ThreadDriver`.
+//! - [`handle`]: `Handle`, a cancellable scheduled callback.
+//! - [`ready`]: the ready queue drivers push callbacks to.
+//! - [`task`]: the task slab and the wakers that requeue tasks.
+//! - [`error`]: `LoopError`, with asyncio's messages.
+//!
+//! ## What this stage deliberately leaves out
+//!
+//! - Time: no `call_later` or `sleep` (stage 3).
+//! - I/O: no sockets (stage 4).
+//! - Task results and cancellation: a spawned task returns `()` and cannot be
+//!   awaited (stage 5).
+//! - `call_soon_threadsafe`: other threads can wake tasks, not schedule
+//!   callbacks (stage 7).
+//! - Speed: a wake takes a mutex even on the loop's own thread, and a task
+//!   costs two allocations. Stage 5 measures and removes both.
+
+#![forbid(unsafe_code)]
+
+pub mod driver;
+pub mod error;
+pub mod event_loop;
+pub mod handle;
+pub mod ready;
+pub mod task;
+
+pub use driver::{Driver, ThreadDriver, Unpark};
+pub use error::LoopError;
+pub use event_loop::{EventLoop, PanicReport, PanicSource, get_running_loop, run};
+pub use handle::Handle;
+pub use ready::ReadyQueue;
+pub use task::TaskId;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,60 @@
+//! The ready queue: what the loop will run on its next turn.
+
+use std::collections::VecDeque;
+
+use crate::Handle;
+use crate::task::TaskId;
+
+/// One unit of ready work.
+#[derive(Debug)]
+pub(crate) enum Runnable {
+    /// A callback from `call_soon` (or a driver), run unless cancelled.
+    Callback(Handle),
+    /// A task whose waker was called; it is polled once.
+    Task(TaskId),
+}
+
+/// The FIFO queue of work that is ready to run, as asyncio's `_ready` deque.
+///
+/// The loop runs it in batches: each turn runs exactly the entries that were
+/// queued when the turn began, so work queued during a turn runs on the next
+/// one, after the driver has been checked for events.
+#[derive(Debug, Default)]
+pub struct ReadyQueue {
+    items: VecDeque<Runnable>,
+}
+
+impl ReadyQueue {
+    /// Queues a callback at the back. Drivers use this for callbacks that
+    /// became due (timers, in stage 3).
+    pub fn push(&mut self, handle: Handle) {
+        self.items.push_back(Runnable::Callback(handle));
+    }
+
+    /// The number of entries queued.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub(crate) fn push_task(&mut self, task: TaskId) {
+        self.items.push_back(Runnable::Task(task));
+    }
+
+    pub(crate) fn pop(&mut self) -> Option<Runnable> {
+        self.items.pop_front()
+    }
+
+    /// Moves everything from `other` to the back of this queue.
+    pub(crate) fn append(&mut self, other: &mut ReadyQueue) {
+        self.items.append(&mut other.items);
+    }
+
+    pub(crate) fn clear(&mut self) -> VecDeque<Runnable> {
+        std::mem::take(&mut self.items)
+    }
+}

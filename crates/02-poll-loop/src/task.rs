@@ -1,0 +1,197 @@
+//! Tasks: futures owned by the loop, polled only when their waker is called.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Wake, Waker};
+
+use crate::driver::Unpark;
+
+/// Names a task of one loop: a slot index plus the slot's generation, so a
+/// late wake for a finished task cannot poll a new task that reuses its slot.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TaskId {
+    pub(crate) index: u32,
+    pub(crate) generation: u32,
+}
+
+impl TaskId {
+    /// The id the waker of `run_until_complete`'s own future carries: it
+    /// names no slot.
+    pub(crate) const MAIN: TaskId = TaskId { index: u32::MAX, generation: 0 };
+}
+
+impl fmt::Debug for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TaskId({}.{})", self.index, self.generation)
+    }
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "task {}", self.index)
+    }
+}
+
+// ANCHOR: shared
+/// The part of the loop that wakers reach from any thread.
+pub(crate) struct Shared {
+    /// Tasks woken since the loop last looked, in wake order. A `Mutex`
+    /// because a wake may come from any thread; the loop swaps the whole
+    /// vector out in one lock.
+    woken: Mutex<Vec<TaskId>>,
+    /// Interrupts the driver's `park`, so a sleeping loop notices the wake.
+    unparker: Arc<dyn Unpark>,
+}
+
+/// The waker of one task. Lives as long as any `Waker` clone of it.
+pub(crate) struct TaskWaker {
+    id: TaskId,
+    /// True from a wake until the loop starts polling the task, so a task
+    /// woken ten times before it runs is queued once.
+    queued: AtomicBool,
+    shared: Arc<Shared>,
+}
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        // Only the first wake since the last poll queues the task.
+        if !self.queued.swap(true, Ordering::AcqRel) {
+            self.shared.woken.lock().unwrap_or_else(|e| e.into_inner()).push(self.id);
+            self.shared.unparker.unpark();
+        }
+    }
+}
+// ANCHOR_END: shared
+
+impl Shared {
+    pub(crate) fn new(unparker: Arc<dyn Unpark>) -> Arc<Shared> {
+        Arc::new(Shared { woken: Mutex::new(Vec::new()), unparker })
+    }
+
+    /// Moves the woken ids into `into`, which must be empty, in wake order.
+    pub(crate) fn take_woken(&self, into: &mut Vec<TaskId>) {
+        debug_assert!(into.is_empty());
+        std::mem::swap(&mut *self.woken.lock().unwrap_or_else(|e| e.into_inner()), into);
+    }
+}
+
+impl TaskWaker {
+    /// A waker for `id`, marked as queued: a new task is queued at once.
+    pub(crate) fn new(id: TaskId, shared: &Arc<Shared>) -> Arc<TaskWaker> {
+        Arc::new(TaskWaker { id, queued: AtomicBool::new(true), shared: Arc::clone(shared) })
+    }
+
+    /// Called right before a poll: a wake from now on queues the task again,
+    /// even one that arrives while the poll is still running.
+    pub(crate) fn clear_queued(&self) {
+        self.queued.store(false, Ordering::Release);
+    }
+
+    /// Whether a wake arrived since the last `clear_queued`/`take_queued`.
+    pub(crate) fn is_queued(&self) -> bool {
+        self.queued.load(Ordering::Acquire)
+    }
+
+    /// Takes the queued mark if set (the `run_until_complete` future uses
+    /// this instead of the queue).
+    pub(crate) fn take_queued(&self) -> bool {
+        self.queued.swap(false, Ordering::AcqRel)
+    }
+}
+
+/// A boxed task future; stage 2 tasks return nothing (stage 5 adds results).
+pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = ()>>>;
+
+/// One slot of the task slab.
+struct Slot {
+    generation: u32,
+    /// `None` while the slot is free, or while its task is being polled.
+    future: Option<BoxFuture>,
+    /// The task's waker, moved out with the future for each poll so that
+    /// polling clones nothing.
+    waker: Option<Waker>,
+    /// The same waker, typed, to reach its `queued` flag. `None` when free.
+    task_waker: Option<Arc<TaskWaker>>,
+}
+
+/// Every task of a loop: a slab of slots, reused through a free list.
+#[derive(Default)]
+pub(crate) struct Tasks {
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    live: usize,
+}
+
+impl Tasks {
+    /// Stores `future` as a new task, and returns its id and its waker.
+    pub(crate) fn insert(&mut self, future: BoxFuture, shared: &Arc<Shared>) -> TaskId {
+        let index = match self.free.pop() {
+            Some(index) => index,
+            None => {
+                let index = u32::try_from(self.slots.len()).expect("more than 2^32 tasks");
+                assert!(index != TaskId::MAIN.index, "more than 2^32 - 1 tasks");
+                self.slots.push(Slot { generation: 0, future: None, waker: None, task_waker: None });
+                index
+            }
+        };
+        let slot = &mut self.slots[index as usize];
+        let id = TaskId { index, generation: slot.generation };
+        let task_waker = TaskWaker::new(id, shared);
+        slot.waker = Some(Waker::from(Arc::clone(&task_waker)));
+        slot.task_waker = Some(task_waker);
+        slot.future = Some(future);
+        self.live += 1;
+        id
+    }
+
+    /// Takes a task's future out for polling, with its waker. `None` when the
+    /// id is stale (the task finished, maybe the slot was reused).
+    pub(crate) fn take(&mut self, id: TaskId) -> Option<(BoxFuture, Waker)> {
+        let slot = self.slots.get_mut(id.index as usize)?;
+        if slot.generation != id.generation {
+            return None;
+        }
+        let future = slot.future.take()?;
+        let waker = slot.waker.take()?;
+        slot.task_waker.as_ref()?.clear_queued();
+        Some((future, waker))
+    }
+
+    /// Puts a still-pending future and its waker back after its poll.
+    pub(crate) fn put_back(&mut self, id: TaskId, future: BoxFuture, waker: Waker) {
+        let slot = &mut self.slots[id.index as usize];
+        slot.future = Some(future);
+        slot.waker = Some(waker);
+    }
+
+    /// Frees the slot of a finished task; its id goes stale.
+    pub(crate) fn remove(&mut self, id: TaskId) {
+        let slot = &mut self.slots[id.index as usize];
+        slot.generation = slot.generation.wrapping_add(1);
+        slot.future = None;
+        slot.waker = None;
+        slot.task_waker = None;
+        self.free.push(id.index);
+        self.live -= 1;
+    }
+
+    /// How many tasks have not finished.
+    pub(crate) fn len(&self) -> usize {
+        self.live
+    }
+
+    /// Empties the slab, returning the futures so the caller can drop them
+    /// outside any borrow (their destructors may call back into the loop).
+    pub(crate) fn drain(&mut self) -> Vec<BoxFuture> {
+        self.free.clear();
+        self.live = 0;
+        std::mem::take(&mut self.slots).into_iter().filter_map(|slot| slot.future).collect()
+    }
+}
