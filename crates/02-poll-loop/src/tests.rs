@@ -140,7 +140,7 @@ fn run_forever_ends_when_a_task_calls_stop() {
 #[test]
 fn run_until_complete_returns_the_output_and_may_borrow() {
     let event_loop = EventLoop::new();
-    let words = vec!["borrowed", "not", "moved"];
+    let words: Vec<String> = ["borrowed", "not", "moved"].map(String::from).to_vec();
     let count = event_loop
         .run_until_complete(async {
             yield_now().await;

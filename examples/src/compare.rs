@@ -1,0 +1,182 @@
+//! Compares a run's output with the expected output of an earlier run.
+//!
+//! Event order and text must match exactly. A decimal number (such as
+//! `1.0012`, an elapsed time in seconds) may differ within a [`Tolerance`],
+//! because no two runs take exactly the same time. Whole numbers must match.
+
+use std::fmt;
+
+/// How far a printed decimal may be from the expected one.
+///
+/// Timers may be late (the machine is busy) but never early, so the
+/// tolerance is lopsided: a little below, more above.
+#[derive(Debug, Clone, Copy)]
+pub struct Tolerance {
+    /// How much smaller a number may be than expected.
+    pub below: f64,
+    /// How much larger a number may be than expected.
+    pub above: f64,
+}
+
+/// The tolerance the output tests use for printed times: 10 ms early (the
+/// expected run itself was a little late) to 250 ms late (a loaded CI
+/// machine).
+pub const TIMES: Tolerance = Tolerance { below: 0.010, above: 0.250 };
+
+/// The first difference between expected and actual output.
+#[derive(Debug, PartialEq)]
+pub struct Mismatch {
+    /// The 1-based line number.
+    pub line: usize,
+    /// The expected line (empty past the end).
+    pub expected: String,
+    /// The actual line (empty past the end).
+    pub actual: String,
+    /// What differs.
+    pub why: String,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}: {}\n  expected: {:?}\n  actual:   {:?}",
+            self.line, self.why, self.expected, self.actual
+        )
+    }
+}
+
+/// Compares `actual` with `expected` line by line.
+///
+/// # Errors
+///
+/// The first line that differs in text, in the number of lines, or in a
+/// decimal outside `tolerance`.
+pub fn compare(expected: &str, actual: &str, tolerance: Tolerance) -> Result<(), Mismatch> {
+    let expected_lines: Vec<&str> = expected.lines().collect();
+    let actual_lines: Vec<&str> = actual.lines().collect();
+    for line in 0..expected_lines.len().max(actual_lines.len()) {
+        let want = expected_lines.get(line).copied().unwrap_or("");
+        let got = actual_lines.get(line).copied().unwrap_or("");
+        let mismatch = |why: String| Mismatch { line: line + 1, expected: want.into(), actual: got.into(), why };
+        if line >= expected_lines.len() {
+            return Err(mismatch("a line more than expected".into()));
+        }
+        if line >= actual_lines.len() {
+            return Err(mismatch("the output ended early".into()));
+        }
+        let want_tokens = tokens(want);
+        let got_tokens = tokens(got);
+        if want_tokens.len() != got_tokens.len() {
+            return Err(mismatch("the text differs".into()));
+        }
+        for (w, g) in want_tokens.iter().zip(&got_tokens) {
+            match (w, g) {
+                (Token::Decimal(w), Token::Decimal(g)) => {
+                    let (w, g) = (w.parse::<f64>().unwrap(), g.parse::<f64>().unwrap());
+                    if g < w - tolerance.below || g > w + tolerance.above {
+                        return Err(mismatch(format!(
+                            "{g} is outside [{}, {}]",
+                            w - tolerance.below,
+                            w + tolerance.above
+                        )));
+                    }
+                }
+                (Token::Text(w), Token::Text(g)) if w == g => {}
+                _ => return Err(mismatch("the text differs".into())),
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, PartialEq)]
+enum Token<'a> {
+    Text(&'a str),
+    Decimal(&'a str),
+}
+
+/// Splits a line into decimals (digits, a dot, digits) and the text between.
+fn tokens(line: &str) -> Vec<Token<'_>> {
+    let bytes = line.as_bytes();
+    let mut tokens = Vec::new();
+    let (mut i, mut text_start) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()) {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let after_dot = i + 1;
+            if i < bytes.len() && bytes[i] == b'.' && after_dot < bytes.len() && bytes[after_dot].is_ascii_digit() {
+                i = after_dot;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if text_start < start {
+                    tokens.push(Token::Text(&line[text_start..start]));
+                }
+                tokens.push(Token::Decimal(&line[start..i]));
+                text_start = i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    if text_start < line.len() {
+        tokens.push(Token::Text(&line[text_start..]));
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_outputs_match() {
+        assert_eq!(compare("a\nb 1.0000\n", "a\nb 1.0000\n", TIMES), Ok(()));
+    }
+
+    #[test]
+    fn a_time_within_tolerance_matches() {
+        assert_eq!(compare("at 1.0000 s\n", "at 1.2000 s\n", TIMES), Ok(()));
+    }
+
+    #[test]
+    fn a_late_time_outside_tolerance_fails() {
+        let err = compare("at 1.0000 s\n", "at 1.3000 s\n", TIMES).unwrap_err();
+        assert_eq!(err.line, 1);
+    }
+
+    #[test]
+    fn an_early_time_fails() {
+        assert!(compare("at 1.0000 s\n", "at 0.9000 s\n", TIMES).is_err());
+    }
+
+    #[test]
+    fn swapped_events_fail() {
+        let err = compare("A = 3\nB = 3\n", "B = 3\nA = 3\n", TIMES).unwrap_err();
+        assert_eq!(err.line, 1);
+        assert_eq!(err.why, "the text differs");
+    }
+
+    #[test]
+    fn whole_numbers_must_match_exactly() {
+        assert!(compare("A = 3\n", "A = 2\n", TIMES).is_err());
+    }
+
+    #[test]
+    fn missing_and_extra_lines_fail() {
+        assert_eq!(compare("a\nb\n", "a\n", TIMES).unwrap_err().why, "the output ended early");
+        assert_eq!(compare("a\n", "a\nb\n", TIMES).unwrap_err().why, "a line more than expected");
+    }
+
+    #[test]
+    fn tokens_split_decimals_from_text() {
+        assert_eq!(
+            tokens("1.0012\tA = 3 (v1.2)"),
+            [Token::Decimal("1.0012"), Token::Text("\tA = 3 (v"), Token::Decimal("1.2"), Token::Text(")")]
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! The chapter examples of the stepio book live beside this file, one
+//! `chNN_<topic>.rs` each, with their expected output in `expected/` and the
+//! Python version of each scenario in `python/`.
+//!
+//! Run one with `cargo run --example ch02_call_soon`, or all of them in
+//! chapter order with `cargo run --example tour`.
+//!
+//! This library holds what the examples' tests share: the comparison of a
+//! run's output with the expected output, where printed times may differ
+//! within a tolerance.
+
+#![forbid(unsafe_code)]
+
+pub mod compare;
