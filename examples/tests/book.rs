@@ -1,0 +1,156 @@
+//! The book shows only real, compiled code: every `{{#include}}` in
+//! `book/src` must name a file that exists and, when it names an anchor, an
+//! anchor that exists in that file and includes at least one line.
+//!
+//! mdBook itself includes nothing, silently, for a misspelled anchor.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+/// Every markdown file under `dir`, recursively, sorted.
+fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(markdown_files(&path));
+        } else if path.extension().is_some_and(|ext| ext == "md") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// One `{{#include ...}}` (or `#rustdoc_include`) found in a chapter.
+#[derive(Debug)]
+struct Include {
+    line: usize,
+    path: String,
+    anchor: Option<String>,
+}
+
+fn includes(text: &str) -> Vec<Include> {
+    let mut found = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(start) = rest.find("{{#") {
+            let after = &rest[start + 3..];
+            let Some(end) = after.find("}}") else { break };
+            let directive = after[..end].trim();
+            rest = &after[end + 2..];
+            let Some(argument) =
+                directive.strip_prefix("include ").or_else(|| directive.strip_prefix("rustdoc_include "))
+            else {
+                continue;
+            };
+            let argument = argument.trim();
+            let (path, anchor) = match argument.split_once(':') {
+                Some((path, anchor)) => (path, Some(anchor.to_owned())),
+                None => (argument, None),
+            };
+            found.push(Include { line: index + 1, path: path.to_owned(), anchor });
+        }
+    }
+    found
+}
+
+/// The lines an anchor includes, without nested anchor markers, or an error.
+fn anchor_body(source: &str, anchor: &str) -> Result<Vec<String>, String> {
+    let start_marker = format!("ANCHOR: {anchor}");
+    let end_marker = format!("ANCHOR_END: {anchor}");
+    let is_marker = |line: &str, marker: &str| {
+        line.trim_start().trim_start_matches("//").trim_start_matches('#').trim() == marker
+    };
+    let lines: Vec<&str> = source.lines().collect();
+    let start = lines
+        .iter()
+        .position(|line| is_marker(line, &start_marker))
+        .ok_or_else(|| format!("no `ANCHOR: {anchor}`"))?;
+    let len = lines[start + 1..]
+        .iter()
+        .position(|line| is_marker(line, &end_marker))
+        .ok_or_else(|| format!("`ANCHOR: {anchor}` has no `ANCHOR_END: {anchor}`"))?;
+    let body: Vec<String> = lines[start + 1..start + 1 + len]
+        .iter()
+        .filter(|line| !line.contains("ANCHOR:") && !line.contains("ANCHOR_END:"))
+        .map(|line| line.to_string())
+        .collect();
+    if body.iter().all(|line| line.trim().is_empty()) {
+        return Err(format!("anchor `{anchor}` is empty"));
+    }
+    Ok(body)
+}
+
+/// Every problem with the includes of one chapter, as "file:line: what".
+fn check_chapter(chapter: &Path, root: &Path) -> Vec<String> {
+    let text = fs::read_to_string(chapter).unwrap();
+    let shown = chapter.strip_prefix(root).unwrap_or(chapter).display().to_string();
+    let mut problems = Vec::new();
+    for include in includes(&text) {
+        let target = chapter.parent().unwrap().join(&include.path);
+        let Ok(source) = fs::read_to_string(&target) else {
+            problems.push(format!("{shown}:{}: included file `{}` does not exist", include.line, include.path));
+            continue;
+        };
+        let Some(anchor) = include.anchor else { continue };
+        if anchor.split(':').all(|part| part.chars().all(|c| c.is_ascii_digit())) {
+            problems.push(format!(
+                "{shown}:{}: `{}:{anchor}` includes by line numbers; use an anchor",
+                include.line, include.path
+            ));
+            continue;
+        }
+        if let Err(why) = anchor_body(&source, &anchor) {
+            problems.push(format!("{shown}:{}: `{}`: {why}", include.line, include.path));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_book_include_resolves_to_a_non_empty_anchor() {
+    let root = repo_root();
+    let chapters = markdown_files(&root.join("book/src"));
+    assert!(chapters.len() > 2, "book/src has no chapters");
+    let problems: Vec<String> = chapters.iter().flat_map(|chapter| check_chapter(chapter, &root)).collect();
+    assert!(problems.is_empty(), "broken includes in the book:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn a_missing_anchor_is_reported() {
+    let source = "// ANCHOR: present\nfn f() {}\n// ANCHOR_END: present\n";
+    assert!(anchor_body(source, "present").is_ok());
+    assert_eq!(anchor_body(source, "absent").unwrap_err(), "no `ANCHOR: absent`");
+    let empty = "// ANCHOR: empty\n\n// ANCHOR_END: empty\n";
+    assert_eq!(anchor_body(empty, "empty").unwrap_err(), "anchor `empty` is empty");
+    let open = "# ANCHOR: open\nprint()\n";
+    assert!(anchor_body(open, "open").unwrap_err().contains("no `ANCHOR_END: open`"));
+}
+
+#[test]
+fn includes_are_found_with_their_anchors() {
+    let text = "x\n```rust\n{{#include ../../a.rs:main}}\n```\n{{#include b.txt}} {{#title T}}\n";
+    let found = includes(text);
+    assert_eq!(found.len(), 2);
+    assert_eq!((found[0].line, found[0].path.as_str(), found[0].anchor.as_deref()), (3, "../../a.rs", Some("main")));
+    assert_eq!((found[1].line, found[1].path.as_str(), found[1].anchor.as_deref()), (5, "b.txt", None));
+}
+
+#[test]
+fn a_broken_include_names_chapter_and_line() {
+    let dir = std::env::temp_dir().join(format!("stepio-book-check-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("code.rs"), "// ANCHOR: real\nfn f() {}\n// ANCHOR_END: real\n").unwrap();
+    let chapter = dir.join("chapter.md");
+    fs::write(&chapter, "{{#include code.rs:real}}\n{{#include code.rs:typo}}\n{{#include gone.rs}}\n").unwrap();
+    let problems = check_chapter(&chapter, &dir);
+    fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].starts_with("chapter.md:2: `code.rs`: no `ANCHOR: typo`"), "{}", problems[0]);
+    assert!(problems[1].starts_with("chapter.md:3: included file `gone.rs` does not exist"), "{}", problems[1]);
+}
