@@ -1,0 +1,78 @@
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
+use std::time::Duration;
+
+use stepio_poll_loop::EventLoop;
+use stepio_waker::yield_now;
+
+use crate::ch02_counting_driver::{CountingDriver, ParkStats};
+use crate::support::within;
+
+fn counting_loop() -> (EventLoop, Rc<ParkStats>) {
+    let stats = Rc::new(ParkStats::default());
+    let event_loop = EventLoop::with_driver(Box::new(CountingDriver::new(Rc::clone(&stats))));
+    (event_loop, stats)
+}
+
+#[test]
+fn a_loop_with_ready_work_only_polls() {
+    let (blocking, polling) = within(Duration::from_secs(10), || {
+        let (event_loop, stats) = counting_loop();
+        for _ in 0..3 {
+            event_loop.call_soon(|| {}).unwrap();
+        }
+        event_loop.stop();
+        event_loop.run_forever().unwrap();
+        (stats.blocking.get(), stats.polling.get())
+    });
+    assert_eq!((blocking, polling), (0, 1));
+}
+
+#[test]
+fn every_turn_parks_once() {
+    let (blocking, polling) = within(Duration::from_secs(10), || {
+        let (event_loop, stats) = counting_loop();
+        event_loop
+            .run_until_complete(async {
+                for _ in 0..10 {
+                    yield_now().await;
+                }
+            })
+            .unwrap();
+        (stats.blocking.get(), stats.polling.get())
+    });
+    // The future yields 10 times: 10 turns, each with work already waiting.
+    assert_eq!((blocking, polling), (0, 10));
+}
+
+#[test]
+fn an_idle_loop_blocks_and_a_wake_from_another_thread_reaches_it() {
+    let blocking = within(Duration::from_secs(10), || {
+        let (event_loop, stats) = counting_loop();
+        let slot: Arc<Mutex<Option<Waker>>> = Arc::default();
+        let thread_slot = Arc::clone(&slot);
+        let helper = std::thread::spawn(move || {
+            loop {
+                if let Some(waker) = thread_slot.lock().unwrap().take() {
+                    break waker.wake();
+                }
+                std::thread::yield_now();
+            }
+        });
+        let mut handed_over = false;
+        event_loop
+            .run_until_complete(std::future::poll_fn(|cx| {
+                if handed_over {
+                    return Poll::Ready(());
+                }
+                handed_over = true;
+                *slot.lock().unwrap() = Some(cx.waker().clone());
+                Poll::Pending
+            }))
+            .unwrap();
+        helper.join().unwrap();
+        stats.blocking.get()
+    });
+    assert!(blocking >= 1, "the loop had nothing to do, so it must have offered to sleep");
+}

@@ -1,0 +1,8 @@
+//! The tests of every exercise, one module each. They run against the
+//! starter (`cargo exercises verify <name>`) or the reference solution
+//! (`cargo test`, where the `solutions` feature is on by default).
+
+mod ch01_counting_waker;
+mod ch01_race;
+mod ch02_counting_driver;
+mod ch02_run_all;

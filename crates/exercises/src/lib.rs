@@ -1,0 +1,92 @@
+//! # The stepio course exercises
+//!
+//! Each exercise is a small piece of a stage, cut out with `todo!()`:
+//!
+//! - `starter/<name>.rs`: the code you complete (the only place in the
+//!   project where `todo!()` is allowed);
+//! - `checks/<name>.rs`: the tests it must pass;
+//! - `hints/<name>.md`: a hint, printed by `cargo exercises hint <name>`;
+//! - `solutions/<name>.rs`: a reference solution (look after you try).
+//!
+//! `cargo exercises` lists them with your progress; `cargo exercises verify
+//! <name>` runs one exercise's tests against your starter. With the
+//! `solutions` feature (on by default, so `cargo test` uses it) the crate
+//! builds the solutions instead; CI checks that every exercise's tests fail
+//! on the starter and pass on the solution.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+/// One exercise, as the runner lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct Exercise {
+    /// The exercise's name: its file name in `starter/`, `checks/`, `hints/`
+    /// and `solutions/`.
+    pub name: &'static str,
+    /// The book chapter it belongs to.
+    pub chapter: u8,
+    /// What it asks for, in a line.
+    pub title: &'static str,
+    /// The hint, from `hints/<name>.md`.
+    pub hint: &'static str,
+}
+
+/// Every exercise, in the order the book introduces them.
+pub const EXERCISES: &[Exercise] = &[
+    Exercise {
+        name: "ch01_counting_waker",
+        chapter: 1,
+        title: "a waker from a RawWakerVTable that counts its wakes",
+        hint: include_str!("../hints/ch01_counting_waker.md"),
+    },
+    Exercise {
+        name: "ch01_race",
+        chapter: 1,
+        title: "poll two futures by hand; finish with the first to finish",
+        hint: include_str!("../hints/ch01_race.md"),
+    },
+    Exercise {
+        name: "ch02_run_all",
+        chapter: 2,
+        title: "run a list of tasks to the end with run_forever and stop",
+        hint: include_str!("../hints/ch02_run_all.md"),
+    },
+    Exercise {
+        name: "ch02_counting_driver",
+        chapter: 2,
+        title: "a driver that wraps a ThreadDriver and counts its parks",
+        hint: include_str!("../hints/ch02_counting_driver.md"),
+    },
+];
+
+/// Finds an exercise by name.
+pub fn find(name: &str) -> Option<&'static Exercise> {
+    EXERCISES.iter().find(|exercise| exercise.name == name)
+}
+
+// Each exercise module is the starter, or with `solutions` the solution.
+
+#[cfg_attr(feature = "solutions", path = "../solutions/ch01_counting_waker.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch01_counting_waker.rs")]
+pub mod ch01_counting_waker;
+
+#[cfg_attr(feature = "solutions", path = "../solutions/ch01_race.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch01_race.rs")]
+pub mod ch01_race;
+
+#[cfg_attr(feature = "solutions", path = "../solutions/ch02_run_all.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch02_run_all.rs")]
+pub mod ch02_run_all;
+
+#[cfg_attr(feature = "solutions", path = "../solutions/ch02_counting_driver.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch02_counting_driver.rs")]
+pub mod ch02_counting_driver;
+
+#[cfg(test)]
+#[path = "../checks/mod.rs"]
+mod checks;
+
+#[cfg(test)]
+mod support;
+
+#[cfg(test)]
+mod tests;
