@@ -58,7 +58,8 @@ pub fn compare(expected: &str, actual: &str, tolerance: Tolerance) -> Result<(),
     for line in 0..expected_lines.len().max(actual_lines.len()) {
         let want = expected_lines.get(line).copied().unwrap_or("");
         let got = actual_lines.get(line).copied().unwrap_or("");
-        let mismatch = |why: String| Mismatch { line: line + 1, expected: want.into(), actual: got.into(), why };
+        let mismatch =
+            |why: String| Mismatch { line: line + 1, expected: want.into(), actual: got.into(), why };
         if line >= expected_lines.len() {
             return Err(mismatch("a line more than expected".into()));
         }
@@ -108,7 +109,11 @@ fn tokens(line: &str) -> Vec<Token<'_>> {
                 i += 1;
             }
             let after_dot = i + 1;
-            if i < bytes.len() && bytes[i] == b'.' && after_dot < bytes.len() && bytes[after_dot].is_ascii_digit() {
+            if i < bytes.len()
+                && bytes[i] == b'.'
+                && after_dot < bytes.len()
+                && bytes[after_dot].is_ascii_digit()
+            {
                 i = after_dot;
                 while i < bytes.len() && bytes[i].is_ascii_digit() {
                     i += 1;

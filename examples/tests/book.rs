@@ -94,7 +94,8 @@ fn check_chapter(chapter: &Path, root: &Path) -> Vec<String> {
     for include in includes(&text) {
         let target = chapter.parent().unwrap().join(&include.path);
         let Ok(source) = fs::read_to_string(&target) else {
-            problems.push(format!("{shown}:{}: included file `{}` does not exist", include.line, include.path));
+            problems
+                .push(format!("{shown}:{}: included file `{}` does not exist", include.line, include.path));
             continue;
         };
         let Some(anchor) = include.anchor else { continue };
@@ -137,7 +138,10 @@ fn includes_are_found_with_their_anchors() {
     let text = "x\n```rust\n{{#include ../../a.rs:main}}\n```\n{{#include b.txt}} {{#title T}}\n";
     let found = includes(text);
     assert_eq!(found.len(), 2);
-    assert_eq!((found[0].line, found[0].path.as_str(), found[0].anchor.as_deref()), (3, "../../a.rs", Some("main")));
+    assert_eq!(
+        (found[0].line, found[0].path.as_str(), found[0].anchor.as_deref()),
+        (3, "../../a.rs", Some("main"))
+    );
     assert_eq!((found[1].line, found[1].path.as_str(), found[1].anchor.as_deref()), (5, "b.txt", None));
 }
 
@@ -147,10 +151,15 @@ fn a_broken_include_names_chapter_and_line() {
     fs::create_dir_all(&dir).unwrap();
     fs::write(dir.join("code.rs"), "// ANCHOR: real\nfn f() {}\n// ANCHOR_END: real\n").unwrap();
     let chapter = dir.join("chapter.md");
-    fs::write(&chapter, "{{#include code.rs:real}}\n{{#include code.rs:typo}}\n{{#include gone.rs}}\n").unwrap();
+    fs::write(&chapter, "{{#include code.rs:real}}\n{{#include code.rs:typo}}\n{{#include gone.rs}}\n")
+        .unwrap();
     let problems = check_chapter(&chapter, &dir);
     fs::remove_dir_all(&dir).unwrap();
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(problems[0].starts_with("chapter.md:2: `code.rs`: no `ANCHOR: typo`"), "{}", problems[0]);
-    assert!(problems[1].starts_with("chapter.md:3: included file `gone.rs` does not exist"), "{}", problems[1]);
+    assert!(
+        problems[1].starts_with("chapter.md:3: included file `gone.rs` does not exist"),
+        "{}",
+        problems[1]
+    );
 }

@@ -86,10 +86,6 @@ impl<A: Future, B: Future> Future for Join<A, B> {
         // Poll both, even when the first is still pending.
         let a_done = this.a.poll_done(cx);
         let b_done = this.b.poll_done(cx);
-        if a_done && b_done {
-            Poll::Ready((this.a.take(), this.b.take()))
-        } else {
-            Poll::Pending
-        }
+        if a_done && b_done { Poll::Ready((this.a.take(), this.b.take())) } else { Poll::Pending }
     }
 }

@@ -37,9 +37,7 @@ impl fmt::Display for LoopError {
             }
             LoopError::CloseWhileRunning => f.write_str("Cannot close a running event loop"),
             LoopError::Closed => f.write_str("Event loop is closed"),
-            LoopError::StoppedBeforeComplete => {
-                f.write_str("Event loop stopped before Future completed.")
-            }
+            LoopError::StoppedBeforeComplete => f.write_str("Event loop stopped before Future completed."),
             LoopError::NoRunningLoop => f.write_str("no running event loop"),
             LoopError::Driver(err) => write!(f, "the event loop's driver failed: {err}"),
         }

@@ -218,12 +218,13 @@ fn many_wakes_before_a_poll_queue_the_task_once() {
             Poll::Pending
         }))
         .unwrap();
-    event_loop.run_until_complete(async {
-        for _ in 0..5 {
-            yield_now().await;
-        }
-    })
-    .unwrap();
+    event_loop
+        .run_until_complete(async {
+            for _ in 0..5 {
+                yield_now().await;
+            }
+        })
+        .unwrap();
     assert_eq!(polls.get(), 2, "ten wakes, one extra poll");
 }
 
@@ -233,11 +234,12 @@ fn a_stale_waker_does_not_poll_the_task_that_reuses_its_slot() {
     let old_waker = Rc::new(RefCell::new(None::<Waker>));
     let store = Rc::clone(&old_waker);
     // The first task keeps its waker and finishes at once.
-    event_loop.spawn(poll_fn(move |cx| {
-        *store.borrow_mut() = Some(cx.waker().clone());
-        Poll::Ready(())
-    }))
-    .unwrap();
+    event_loop
+        .spawn(poll_fn(move |cx| {
+            *store.borrow_mut() = Some(cx.waker().clone());
+            Poll::Ready(())
+        }))
+        .unwrap();
     event_loop.run_until_complete(yield_now()).unwrap();
     assert_eq!(event_loop.task_count(), 0);
 
@@ -255,11 +257,12 @@ fn a_stale_waker_does_not_poll_the_task_that_reuses_its_slot() {
 
     // Waking the first task's waker must not poll the second task.
     old_waker.borrow_mut().take().unwrap().wake();
-    event_loop.run_until_complete(async {
-        yield_now().await;
-        yield_now().await;
-    })
-    .unwrap();
+    event_loop
+        .run_until_complete(async {
+            yield_now().await;
+            yield_now().await;
+        })
+        .unwrap();
     assert_eq!(polls.get(), 1);
 }
 
@@ -378,7 +381,8 @@ fn running_another_loop_inside_a_loop_is_an_error() {
 #[test]
 fn closing_a_running_loop_is_an_error() {
     let event_loop = EventLoop::new();
-    let err = event_loop.run_until_complete(async { get_running_loop().unwrap().close().unwrap_err() }).unwrap();
+    let err =
+        event_loop.run_until_complete(async { get_running_loop().unwrap().close().unwrap_err() }).unwrap();
     assert!(matches!(err, LoopError::CloseWhileRunning));
     assert_eq!(err.to_string(), "Cannot close a running event loop");
     assert!(!event_loop.is_closed());

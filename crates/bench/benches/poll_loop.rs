@@ -15,7 +15,11 @@ fn call_soon(c: &mut Criterion) {
     group.bench_function("schedule_and_run_1000", |b| {
         b.iter(|| {
             for n in 0..N {
-                event_loop.call_soon(move || { black_box(n); }).unwrap();
+                event_loop
+                    .call_soon(move || {
+                        black_box(n);
+                    })
+                    .unwrap();
             }
             event_loop.stop();
             event_loop.run_forever().unwrap();

@@ -52,8 +52,6 @@ impl Future for ReadyOnSecondPoll {
 
 #[test]
 fn both_sides_are_polled_on_every_poll() {
-    let winner = within(Duration::from_secs(10), || {
-        block_on(race(pending::<u32>(), ReadyOnSecondPoll(0)))
-    });
+    let winner = within(Duration::from_secs(10), || block_on(race(pending::<u32>(), ReadyOnSecondPoll(0))));
     assert_eq!(winner, Either::Right(2));
 }

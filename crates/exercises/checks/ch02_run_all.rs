@@ -29,7 +29,8 @@ fn an_empty_list_returns_at_once() {
 fn every_task_finishes_before_it_returns() {
     let finished = within(Duration::from_secs(10), || {
         let log = Rc::new(RefCell::new(Vec::new()));
-        let tasks = vec![yielding("slow", 50, &log), yielding("quick", 0, &log), yielding("middle", 10, &log)];
+        let tasks =
+            vec![yielding("slow", 50, &log), yielding("quick", 0, &log), yielding("middle", 10, &log)];
         let count = run_all(&EventLoop::new(), tasks).unwrap();
         (count, log.take())
     });
@@ -39,9 +40,8 @@ fn every_task_finishes_before_it_returns() {
 #[test]
 fn tasks_woken_from_other_threads_finish() {
     let count = within(Duration::from_secs(10), || {
-        let tasks: Vec<Task> = (1..=3)
-            .map(|n| Box::pin(Delay::new(Duration::from_millis(5 * n))) as Task)
-            .collect();
+        let tasks: Vec<Task> =
+            (1..=3).map(|n| Box::pin(Delay::new(Duration::from_millis(5 * n))) as Task).collect();
         run_all(&EventLoop::new(), tasks).unwrap()
     });
     assert_eq!(count, 3);

@@ -152,7 +152,12 @@ fn verify(exercise: &Exercise) -> ExitCode {
         println!("Compare with crates/exercises/solutions/{}.rs if you like.", exercise.name);
         ExitCode::SUCCESS
     } else {
-        println!("\n{}: {passed}/{} tests pass. Stuck? `cargo exercises hint {}`", exercise.name, results.len(), exercise.name);
+        println!(
+            "\n{}: {passed}/{} tests pass. Stuck? `cargo exercises hint {}`",
+            exercise.name,
+            results.len(),
+            exercise.name
+        );
         ExitCode::FAILURE
     }
 }
@@ -175,7 +180,9 @@ fn check() -> ExitCode {
         let passed = on_solution.iter().filter(|passed| **passed).count();
         // Every test must fail on the starter (no test passes by accident)
         // and pass on the solution, and there must be tests at all.
-        let good = !on_starter.is_empty() && failed == on_starter.len() && passed == on_solution.len()
+        let good = !on_starter.is_empty()
+            && failed == on_starter.len()
+            && passed == on_solution.len()
             && on_solution.len() == on_starter.len();
         ok &= good;
         println!(
@@ -186,7 +193,11 @@ fn check() -> ExitCode {
             if good { "ok" } else { "WRONG" }
         );
     }
-    let extra: Vec<_> = solution.results.keys().filter(|name| !EXERCISES.iter().any(|e| name.starts_with(&format!("{}::", e.name)))).collect();
+    let extra: Vec<_> = solution
+        .results
+        .keys()
+        .filter(|name| !EXERCISES.iter().any(|e| name.starts_with(&format!("{}::", e.name))))
+        .collect();
     if !extra.is_empty() {
         println!("tests outside any exercise: {extra:?}");
         ok = false;
