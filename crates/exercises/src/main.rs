@@ -110,7 +110,7 @@ fn run_tests(code: Code, filter: &str, echo: bool) -> Run {
 
 /// A progress bar such as `[######------]`.
 fn bar(done: usize, total: usize, width: usize) -> String {
-    let filled = if total == 0 { 0 } else { done * width / total };
+    let filled = (done * width).checked_div(total).unwrap_or(0);
     format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))
 }
 
