@@ -23,3 +23,6 @@ for name in "${names[@]}"; do
         python3 "examples/python/$name.py" > "examples/expected/python/$name.txt"
     fi
 done
+
+# The exercise list the book shows, as a learner sees it before starting.
+cargo run --quiet -p stepio-exercises -- list > crates/exercises/expected-list.txt 2>/dev/null

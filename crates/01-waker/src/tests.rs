@@ -137,22 +137,26 @@ impl Future for Flag {
     }
 }
 
+/// A `Flag` whose first pending poll starts a thread that sets the flag and
+/// wakes the waker it was given.
+fn woken_by_a_thread() -> Flag {
+    let flag = Arc::new(AtomicBool::new(false));
+    let thread_flag = Arc::clone(&flag);
+    Flag {
+        flag,
+        polls: 0,
+        on_first_poll: Some(Box::new(move |waker: Waker| {
+            thread::spawn(move || {
+                thread_flag.store(true, SeqCst);
+                waker.wake();
+            });
+        })),
+    }
+}
+
 #[test]
 fn block_on_is_woken_from_another_thread() {
-    let polls = within(Duration::from_secs(10), || {
-        let flag = Arc::new(AtomicBool::new(false));
-        let thread_flag = Arc::clone(&flag);
-        block_on(Flag {
-            flag,
-            polls: 0,
-            on_first_poll: Some(Box::new(move |waker: Waker| {
-                thread::spawn(move || {
-                    thread_flag.store(true, SeqCst);
-                    waker.wake();
-                });
-            })),
-        })
-    });
+    let polls = within(Duration::from_secs(10), || block_on(woken_by_a_thread()));
     // Once pending, once ready: the thread was not spinning. (A spurious
     // condvar wake-up could add a poll, which is allowed but rare.)
     assert!(polls >= 2);
@@ -183,18 +187,7 @@ fn stress_cross_thread_wakes() {
     let completed = within(Duration::from_secs(60), || {
         let mut completed = 0;
         for _ in 0..ROUNDS {
-            let flag = Arc::new(AtomicBool::new(false));
-            let thread_flag = Arc::clone(&flag);
-            block_on(Flag {
-                flag,
-                polls: 0,
-                on_first_poll: Some(Box::new(move |waker: Waker| {
-                    thread::spawn(move || {
-                        thread_flag.store(true, SeqCst);
-                        waker.wake();
-                    });
-                })),
-            });
+            block_on(woken_by_a_thread());
             completed += 1;
         }
         completed
