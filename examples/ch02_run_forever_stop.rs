@@ -26,7 +26,14 @@ async fn task(secs: u64, start: Instant) {
 
 /// Runs the scenario (the tour calls this too).
 pub fn main() -> Result<(), LoopError> {
-    // ANCHOR: stop_too_early
+    stop_too_early()?;
+    let event_loop = stop_after_all()?;
+    close_inside(&event_loop)
+}
+
+// ANCHOR: stop_too_early
+/// Part 1: the first task to finish stops the loop, too early.
+fn stop_too_early() -> Result<(), LoopError> {
     println!("-- 1. the first task to finish stops the loop");
     let start = Instant::now();
     let event_loop = EventLoop::new();
@@ -38,10 +45,13 @@ pub fn main() -> Result<(), LoopError> {
     event_loop.run_forever()?;
     let unfinished = event_loop.task_count();
     println!("loop stopped at {:.4} s; {unfinished} task never finished", start.elapsed().as_secs_f64());
-    event_loop.close()?;
-    // ANCHOR_END: stop_too_early
+    event_loop.close()
+}
+// ANCHOR_END: stop_too_early
 
-    // ANCHOR: stop_after_all
+// ANCHOR: stop_after_all
+/// Part 2: the last task to finish stops the loop. Returns the loop for part 3.
+fn stop_after_all() -> Result<EventLoop, LoopError> {
     println!("-- 2. the last task to finish stops the loop");
     let start = Instant::now();
     let event_loop = EventLoop::new();
@@ -59,9 +69,13 @@ pub fn main() -> Result<(), LoopError> {
     event_loop.run_forever()?;
     let unfinished = event_loop.task_count();
     println!("loop stopped at {:.4} s; {unfinished} tasks unfinished", start.elapsed().as_secs_f64());
-    // ANCHOR_END: stop_after_all
+    Ok(event_loop)
+}
+// ANCHOR_END: stop_after_all
 
-    // ANCHOR: close_inside
+// ANCHOR: close_inside
+/// Part 3: a task may not close the loop that runs it; outside, `close` works.
+fn close_inside(event_loop: &EventLoop) -> Result<(), LoopError> {
     println!("-- 3. closing the loop from inside a task");
     let refused = event_loop.run_until_complete(async { get_running_loop().unwrap().close() })?;
     match refused {
@@ -70,6 +84,6 @@ pub fn main() -> Result<(), LoopError> {
     }
     event_loop.close()?;
     println!("closed from outside: is_closed() = {}", event_loop.is_closed());
-    // ANCHOR_END: close_inside
     Ok(())
 }
+// ANCHOR_END: close_inside

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-// ANCHOR: states
+// ANCHOR: inner
 /// Nobody is parked and no notification is pending.
 const EMPTY: usize = 0;
 /// The owner is blocked on the condition variable, or about to block on it
@@ -20,7 +20,6 @@ const PARKED: usize = 1;
 /// An `unpark` arrived that no `park` has consumed yet. Any thread may set
 /// this; only the owner clears it.
 const NOTIFIED: usize = 2;
-// ANCHOR_END: states
 
 /// The parking half, owned by the one thread that sleeps.
 ///
@@ -53,12 +52,16 @@ pub struct Unparker {
     pub(crate) inner: Arc<Inner>,
 }
 
+/// What a parker and its unparkers share.
 #[derive(Debug, Default)]
 pub(crate) struct Inner {
+    /// `EMPTY`, `PARKED` or `NOTIFIED`.
     state: AtomicUsize,
+    /// Held while the owner goes from `PARKED` to waiting on `cvar`.
     lock: Mutex<()>,
     cvar: Condvar,
 }
+// ANCHOR_END: inner
 
 impl Parker {
     /// Creates a parker with no pending notification.
@@ -99,8 +102,8 @@ impl Unparker {
     }
 }
 
+// ANCHOR: park_unpark
 impl Inner {
-    // ANCHOR: park
     fn park(&self, timeout: Option<Duration>) -> bool {
         // Fast path: a notification is already waiting.
         if self.state.compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst).is_ok() {
@@ -141,9 +144,7 @@ impl Inner {
             // A spurious wake-up: the state is still PARKED, so wait again.
         }
     }
-    // ANCHOR_END: park
 
-    // ANCHOR: unpark
     pub(crate) fn unpark(&self) {
         match self.state.swap(NOTIFIED, SeqCst) {
             // Nobody sleeps; the next park will see NOTIFIED and return.
@@ -157,5 +158,5 @@ impl Inner {
         drop(self.lock.lock().unwrap_or_else(|e| e.into_inner()));
         self.cvar.notify_one();
     }
-    // ANCHOR_END: unpark
 }
+// ANCHOR_END: park_unpark

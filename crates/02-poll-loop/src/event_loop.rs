@@ -142,8 +142,10 @@ impl EventLoop {
             }),
         }
     }
+}
 
-    // ANCHOR: call_soon
+// ANCHOR: call_soon
+impl EventLoop {
     /// Schedules `callback` to run on the next turn of the loop, after every
     /// callback already scheduled (FIFO), as `loop.call_soon()`.
     ///
@@ -159,8 +161,10 @@ impl EventLoop {
         self.core.ready.borrow_mut().push(handle.clone());
         Ok(handle)
     }
-    // ANCHOR_END: call_soon
+}
+// ANCHOR_END: call_soon
 
+impl EventLoop {
     /// Spawns `future` as a task: the loop polls it on the next turn, and
     /// again each time its waker is called, until it finishes.
     ///
@@ -178,8 +182,10 @@ impl EventLoop {
         self.core.ready.borrow_mut().push_task(id);
         Ok(id)
     }
+}
 
-    // ANCHOR: run_until_complete
+// ANCHOR: run_until_complete
+impl EventLoop {
     /// Runs the loop until `future` completes, and returns its output, as
     /// `loop.run_until_complete()`.
     ///
@@ -220,9 +226,11 @@ impl EventLoop {
             }
         }
     }
-    // ANCHOR_END: run_until_complete
+}
+// ANCHOR_END: run_until_complete
 
-    // ANCHOR: run_forever
+// ANCHOR: run_forever
+impl EventLoop {
     /// Runs the loop until [`stop`](EventLoop::stop) is called, as
     /// `loop.run_forever()`.
     ///
@@ -243,8 +251,10 @@ impl EventLoop {
             }
         }
     }
-    // ANCHOR_END: run_forever
+}
+// ANCHOR_END: run_forever
 
+impl EventLoop {
     /// Asks the loop to stop after the current turn, as `loop.stop()`.
     ///
     /// Called before a run starts, it makes that run do one turn and return.
@@ -321,8 +331,10 @@ impl EventLoop {
         self.core.running.set(true);
         Ok(RunGuard { core: Rc::clone(&self.core) })
     }
+}
 
-    // ANCHOR: run_once
+// ANCHOR: run_once
+impl EventLoop {
     /// One turn of the loop: wait on the driver if nothing is ready, then run
     /// what was ready when the turn began.
     fn run_once(&self, main_queued: bool) -> Result<(), LoopError> {
@@ -353,8 +365,10 @@ impl EventLoop {
         }
         Ok(())
     }
-    // ANCHOR_END: run_once
+}
+// ANCHOR_END: run_once
 
+impl EventLoop {
     /// Moves the tasks woken since the last look onto the ready queue.
     fn collect_woken(&self) {
         let mut woken = self.core.woken.borrow_mut();
@@ -366,8 +380,10 @@ impl EventLoop {
             }
         }
     }
+}
 
-    // ANCHOR: poll_task
+// ANCHOR: poll_task
+impl EventLoop {
     fn poll_task(&self, id: TaskId) {
         // A stale id (the task already finished) polls nothing.
         let Some((mut future, waker)) = self.core.tasks.borrow_mut().take(id) else { return };
@@ -389,8 +405,10 @@ impl EventLoop {
             }
         }
     }
-    // ANCHOR_END: poll_task
+}
+// ANCHOR_END: poll_task
 
+impl EventLoop {
     fn report(&self, source: PanicSource, payload: Box<dyn Any + Send>) {
         let message = if let Some(text) = payload.downcast_ref::<&str>() {
             (*text).to_owned()
