@@ -57,21 +57,14 @@ impl<F: Future> Half<F> {
     }
 }
 
+// By hand, so that `Debug` does not require `Debug` futures or outputs.
 impl<A: Future, B: Future> std::fmt::Debug for Join<A, B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let state = |half: &dyn HalfState| if half.is_done() { "done" } else { "running" };
-        f.debug_struct("Join").field("a", &state(&self.a)).field("b", &state(&self.b)).finish()
-    }
-}
-
-/// Lets `Debug` describe a half without requiring `Debug` outputs.
-trait HalfState {
-    fn is_done(&self) -> bool;
-}
-
-impl<F: Future> HalfState for Half<F> {
-    fn is_done(&self) -> bool {
-        matches!(self, Half::Done(_))
+        let state = |done: bool| if done { "done" } else { "running" };
+        f.debug_struct("Join")
+            .field("a", &state(matches!(self.a, Half::Done(_))))
+            .field("b", &state(matches!(self.b, Half::Done(_))))
+            .finish()
     }
 }
 

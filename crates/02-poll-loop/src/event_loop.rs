@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use crate::driver::{Driver, ThreadDriver};
 use crate::ready::Runnable;
-use crate::task::{BoxFuture, Shared, TaskId, TaskWaker, Tasks};
+use crate::task::{BoxFuture, MainWaker, Shared, TaskId, Tasks};
 use crate::{Handle, LoopError, ReadyQueue};
 
 /// A single-threaded event loop, as asyncio's `asyncio.EventLoop`.
@@ -203,27 +203,24 @@ impl EventLoop {
     pub fn run_until_complete<F: Future>(&self, future: F) -> Result<F::Output, LoopError> {
         let _running = self.enter()?;
         let mut future = pin!(future);
-        // The main future gets a waker like a task's, whose id names no slot:
-        // the loop reads its `queued` flag instead of queueing it.
-        let main = TaskWaker::new(TaskId::MAIN, &self.core.shared);
+        // The future is not a task: its waker only raises a flag (and unparks).
+        let main = MainWaker::new(&self.core.shared);
         let waker = Waker::from(Arc::clone(&main));
         let mut cx = Context::from_waker(&waker);
+        let mut stopped = false;
         loop {
-            if main.take_queued() {
+            // Polled before giving up on a stop, too: the last turn may have
+            // finished it.
+            if main.take_woken() {
                 if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
                     return Ok(output);
                 }
             }
-            self.run_once(main.is_queued())?;
-            if self.core.stopping.get() {
-                // The last turn may have finished the future; look once more.
-                if main.take_queued() {
-                    if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                        return Ok(output);
-                    }
-                }
+            if stopped {
                 return Err(LoopError::StoppedBeforeComplete);
             }
+            self.run_once(main.is_woken())?;
+            stopped = self.core.stopping.get();
         }
     }
 }
@@ -287,8 +284,8 @@ impl EventLoop {
         }
         // Take everything out first and drop it after the borrows end: the
         // destructors of tasks may use the loop (and get `Closed`).
-        let ready = self.core.ready.borrow_mut().clear();
-        let from_driver = self.core.from_driver.borrow_mut().clear();
+        let ready = self.core.ready.borrow_mut().take_all();
+        let from_driver = self.core.from_driver.borrow_mut().take_all();
         let tasks = self.core.tasks.borrow_mut().drain();
         for runnable in ready.into_iter().chain(from_driver) {
             if let Runnable::Callback(handle) = runnable {
@@ -337,9 +334,11 @@ impl EventLoop {
 impl EventLoop {
     /// One turn of the loop: wait on the driver if nothing is ready, then run
     /// what was ready when the turn began.
-    fn run_once(&self, main_queued: bool) -> Result<(), LoopError> {
-        self.collect_woken();
-        let has_work = main_queued || self.core.stopping.get() || !self.core.ready.borrow().is_empty();
+    fn run_once(&self, main_woken: bool) -> Result<(), LoopError> {
+        // Tasks woken since the last turn are not counted here, and need not
+        // be: every wake that queued one also unparked the driver, so this
+        // park returns at once, and the look after it collects them.
+        let has_work = main_woken || self.core.stopping.get() || !self.core.ready.borrow().is_empty();
         // With work waiting, the driver may only look for events, not sleep.
         let timeout = if has_work { Some(Duration::ZERO) } else { None };
         {
@@ -375,9 +374,7 @@ impl EventLoop {
         self.core.shared.take_woken(&mut woken);
         let mut ready = self.core.ready.borrow_mut();
         for id in woken.drain(..) {
-            if id != TaskId::MAIN {
-                ready.push_task(id);
-            }
+            ready.push_task(id);
         }
     }
 }

@@ -54,7 +54,8 @@ impl ReadyQueue {
         self.items.append(&mut other.items);
     }
 
-    pub(crate) fn clear(&mut self) -> VecDeque<Runnable> {
+    /// Empties the queue, returning what it held.
+    pub(crate) fn take_all(&mut self) -> VecDeque<Runnable> {
         std::mem::take(&mut self.items)
     }
 }

@@ -17,12 +17,6 @@ pub struct TaskId {
     pub(crate) generation: u32,
 }
 
-impl TaskId {
-    /// The id the waker of `run_until_complete`'s own future carries: it
-    /// names no slot.
-    pub(crate) const MAIN: TaskId = TaskId { index: u32::MAX, generation: 0 };
-}
-
 impl fmt::Debug for TaskId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "TaskId({}.{})", self.index, self.generation)
@@ -93,16 +87,43 @@ impl TaskWaker {
     pub(crate) fn clear_queued(&self) {
         self.queued.store(false, Ordering::Release);
     }
+}
 
-    /// Whether a wake arrived since the last `clear_queued`/`take_queued`.
-    pub(crate) fn is_queued(&self) -> bool {
-        self.queued.load(Ordering::Acquire)
+/// The waker of `run_until_complete`'s own future. That future lives on the
+/// caller's stack, not in the slab, so a wake only raises a flag that the
+/// loop reads between turns: no id, no queue, no mutex.
+pub(crate) struct MainWaker {
+    woken: AtomicBool,
+    unparker: Arc<dyn Unpark>,
+}
+
+impl Wake for MainWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
     }
 
-    /// Takes the queued mark if set (the `run_until_complete` future uses
-    /// this instead of the queue).
-    pub(crate) fn take_queued(&self) -> bool {
-        self.queued.swap(false, Ordering::AcqRel)
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.woken.swap(true, Ordering::AcqRel) {
+            self.unparker.unpark();
+        }
+    }
+}
+
+impl MainWaker {
+    /// A waker marked as woken, so that the future is polled at once.
+    pub(crate) fn new(shared: &Shared) -> Arc<MainWaker> {
+        Arc::new(MainWaker { woken: AtomicBool::new(true), unparker: Arc::clone(&shared.unparker) })
+    }
+
+    /// Whether a wake arrived since the last `take_woken`.
+    pub(crate) fn is_woken(&self) -> bool {
+        self.woken.load(Ordering::Acquire)
+    }
+
+    /// Clears the mark, and says whether it was set; called right before a
+    /// poll, so that a wake during the poll is kept.
+    pub(crate) fn take_woken(&self) -> bool {
+        self.woken.swap(false, Ordering::AcqRel)
     }
 }
 
@@ -136,7 +157,6 @@ impl Tasks {
             Some(index) => index,
             None => {
                 let index = u32::try_from(self.slots.len()).expect("more than 2^32 tasks");
-                assert!(index != TaskId::MAIN.index, "more than 2^32 - 1 tasks");
                 self.slots.push(Slot { generation: 0, future: None, waker: None, task_waker: None });
                 index
             }
@@ -159,8 +179,8 @@ impl Tasks {
             return None;
         }
         let future = slot.future.take()?;
-        let waker = slot.waker.take()?;
-        slot.task_waker.as_ref()?.clear_queued();
+        let waker = slot.waker.take().expect("a task slot with a future has its waker");
+        slot.task_waker.as_ref().expect("a task slot with a future has its waker").clear_queued();
         Some((future, waker))
     }
 
