@@ -37,6 +37,11 @@ pub trait Driver {
     /// A handle that makes a current or future `park` return early, from any
     /// thread. Every waker of the loop holds one.
     fn unparker(&self) -> Arc<dyn Unpark>;
+
+    /// Called once by [`EventLoop::close`](crate::EventLoop::close): drop
+    /// whatever is still pending (timers that never fired, registrations),
+    /// and pass the call on to a wrapped driver. The default does nothing.
+    fn close(&mut self) {}
 }
 
 /// The thread-safe half of a [`Driver`]: interrupts its `park`.

@@ -86,6 +86,8 @@ struct Core {
     stopping: Cell<bool>,
     closed: Cell<bool>,
     exception_handler: RefCell<Option<ExceptionHandler>>,
+    /// Values later stages attach to the loop, one per type.
+    extensions: RefCell<Vec<Rc<dyn Any>>>,
 }
 
 thread_local! {
@@ -139,6 +141,7 @@ impl EventLoop {
                 stopping: Cell::new(false),
                 closed: Cell::new(false),
                 exception_handler: RefCell::new(None),
+                extensions: RefCell::default(),
             }),
         }
     }
@@ -293,6 +296,7 @@ impl EventLoop {
             }
         }
         drop(tasks);
+        self.core.driver.borrow_mut().close();
         Ok(())
     }
 
@@ -305,6 +309,26 @@ impl EventLoop {
     /// as `loop.set_exception_handler()`. The default prints them to stderr.
     pub fn set_exception_handler(&self, handler: impl Fn(&PanicReport) + 'static) {
         *self.core.exception_handler.borrow_mut() = Some(Rc::new(handler));
+    }
+
+    /// Attaches `value` to the loop, replacing a value of the same type.
+    ///
+    /// Later stages keep their per-loop state here, so that code running on
+    /// the loop finds it through [`get_running_loop`]: stage 3's `sleep`
+    /// finds the loop's timers this way. They stay attached after `close`
+    /// (so that, as in asyncio, the clock can still be read).
+    pub fn insert_extension<T: Any>(&self, value: Rc<T>) {
+        let mut extensions = self.core.extensions.borrow_mut();
+        extensions.retain(|extension| !extension.is::<T>());
+        extensions.push(value);
+    }
+
+    /// The value of type `T` attached with
+    /// [`insert_extension`](EventLoop::insert_extension), if any.
+    pub fn extension<T: Any>(&self) -> Option<Rc<T>> {
+        let extensions = self.core.extensions.borrow();
+        let extension = extensions.iter().find(|extension| extension.is::<T>())?;
+        Rc::clone(extension).downcast::<T>().ok()
     }
 
     fn check_open(&self) -> Result<(), LoopError> {

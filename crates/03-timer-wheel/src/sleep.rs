@@ -1,0 +1,111 @@
+//! `sleep` and `sleep_until`: futures that finish at a deadline.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use stepio_poll_loop::get_running_loop;
+
+use crate::LoopTime;
+use crate::TimerKey;
+use crate::driver::{Expiry, Timers};
+
+// ANCHOR: sleep_fns
+/// Waits until `delay` has passed, as `asyncio.sleep()`.
+///
+/// As in asyncio, the clock starts when the sleep is first awaited, not when
+/// it is created, and even a zero delay goes through the loop once, so
+/// `sleep(Duration::ZERO).await` lets the other tasks run.
+///
+/// # Panics
+///
+/// When polled outside a running loop that has timers.
+pub fn sleep(delay: Duration) -> Sleep {
+    Sleep { start: Start::After(delay), timer: None, done: false }
+}
+
+/// Waits until the loop's clock reaches `deadline` (see
+/// [`LoopTime::now`]). A deadline in the past finishes on the next turn.
+///
+/// # Panics
+///
+/// When polled outside a running loop that has timers.
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep { start: Start::At(deadline), timer: None, done: false }
+}
+// ANCHOR_END: sleep_fns
+
+// ANCHOR: sleep
+/// The future returned by [`sleep`] and [`sleep_until`].
+///
+/// Dropping it before it finishes cancels its timer.
+#[must_use = "futures do nothing unless awaited"]
+pub struct Sleep {
+    start: Start,
+    /// The timer, once the first poll has filed it in the wheel.
+    timer: Option<(Rc<Timers>, TimerKey)>,
+    done: bool,
+}
+
+enum Start {
+    After(Duration),
+    At(Instant),
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.done {
+            return Poll::Ready(());
+        }
+        if let Some((timers, key)) = &self.timer {
+            // Still in the wheel: not due yet. Gone: it fired (the wheel
+            // never fires a timer before its deadline).
+            if timers.update_waker(*key, cx.waker()) {
+                return Poll::Pending;
+            }
+            self.timer = None;
+            self.done = true;
+            return Poll::Ready(());
+        }
+        let timers = running_timers();
+        let deadline = match self.start {
+            Start::After(delay) => timers.clock().elapsed().saturating_add(delay),
+            Start::At(instant) => timers.clock().since_origin(instant),
+        };
+        let key = timers.insert(deadline, Expiry::Wake(cx.waker().clone()));
+        self.timer = Some((timers, key));
+        Poll::Pending
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        if let Some((timers, key)) = self.timer.take() {
+            timers.cancel(key);
+        }
+    }
+}
+// ANCHOR_END: sleep
+
+/// The timers of the loop running on this thread.
+fn running_timers() -> Rc<Timers> {
+    let event_loop = get_running_loop()
+        .expect("sleep() was awaited outside a running event loop: await it inside a task or run()");
+    event_loop.timers()
+}
+
+impl fmt::Debug for Sleep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match (&self.timer, self.done) {
+            (_, true) => "done",
+            (Some(_), false) => "waiting",
+            (None, false) => "not started",
+        };
+        f.debug_struct("Sleep").field("state", &state).finish()
+    }
+}
