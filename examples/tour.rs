@@ -12,6 +12,16 @@ mod ch02_call_soon;
 mod ch02_lazy_coroutine;
 #[path = "ch02_run_forever_stop.rs"]
 mod ch02_run_forever_stop;
+#[path = "ch03_call_later.rs"]
+mod ch03_call_later;
+#[path = "ch03_count_down.rs"]
+mod ch03_count_down;
+#[path = "ch03_count_down_sequential.rs"]
+mod ch03_count_down_sequential;
+#[path = "ch03_hello.rs"]
+mod ch03_hello;
+#[path = "ch03_run_forever_stop.rs"]
+mod ch03_run_forever_stop;
 
 use std::error::Error;
 
@@ -42,7 +52,19 @@ fn main() -> Result<(), Box<dyn Error>> {
     example("ch02_lazy_coroutine");
     ch02_lazy_coroutine::main()?;
 
+    chapter("Chapter 3: timers on a timing wheel");
+    example("ch03_count_down_sequential");
+    ch03_count_down_sequential::main();
+    example("ch03_count_down");
+    ch03_count_down::main()?;
+    example("ch03_hello");
+    ch03_hello::main()?;
+    example("ch03_call_later");
+    ch03_call_later::main()?;
+    example("ch03_run_forever_stop");
+    ch03_run_forever_stop::main()?;
+
     println!();
-    println!("Chapters 3 to 7 are coming: timers, epoll, tasks, gather, thread pools.");
+    println!("Chapters 4 to 7 are coming: epoll, tasks, gather, thread pools.");
     Ok(())
 }
