@@ -37,7 +37,8 @@ pub fn main() -> Result<(), LoopError> {
     println!("call_at(now() + 2 s) is due at {:.4}", at.when());
 
     let lp = event_loop.clone();
-    let never = event_loop.call_later(Duration::from_millis(1500), move || handler(&lp, "a cancelled timer"))?;
+    let never =
+        event_loop.call_later(Duration::from_millis(1500), move || handler(&lp, "a cancelled timer"))?;
     never.cancel();
     println!("call_later(1.5 s) cancelled before it fired: cancelled() = {}", never.cancelled());
 

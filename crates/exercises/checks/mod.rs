@@ -6,3 +6,5 @@ mod ch01_counting_waker;
 mod ch01_race;
 mod ch02_counting_driver;
 mod ch02_run_all;
+mod ch03_generations;
+mod ch03_level_and_slot;

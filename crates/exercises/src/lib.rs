@@ -56,6 +56,18 @@ pub const EXERCISES: &[Exercise] = &[
         title: "a driver that wraps a ThreadDriver and counts its parks",
         hint: include_str!("../hints/ch02_counting_driver.md"),
     },
+    Exercise {
+        name: "ch03_level_and_slot",
+        chapter: 3,
+        title: "which level and slot of the wheel a deadline lands in",
+        hint: include_str!("../hints/ch03_level_and_slot.md"),
+    },
+    Exercise {
+        name: "ch03_generations",
+        chapter: 3,
+        title: "a slab whose stale keys cannot remove a newer value",
+        hint: include_str!("../hints/ch03_generations.md"),
+    },
 ];
 
 /// Finds an exercise by name.
@@ -80,6 +92,14 @@ pub mod ch02_run_all;
 #[cfg_attr(feature = "solutions", path = "../solutions/ch02_counting_driver.rs")]
 #[cfg_attr(not(feature = "solutions"), path = "../starter/ch02_counting_driver.rs")]
 pub mod ch02_counting_driver;
+
+#[cfg_attr(feature = "solutions", path = "../solutions/ch03_level_and_slot.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch03_level_and_slot.rs")]
+pub mod ch03_level_and_slot;
+
+#[cfg_attr(feature = "solutions", path = "../solutions/ch03_generations.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch03_generations.rs")]
+pub mod ch03_generations;
 
 #[cfg(test)]
 #[path = "../checks/mod.rs"]
