@@ -62,3 +62,9 @@ impl<T> Slab<T> {
         todo!("check the generation, take the value, bump the generation, free the entry")
     }
 }
+
+impl<T> Default for Slab<T> {
+    fn default() -> Self {
+        Slab::new()
+    }
+}
