@@ -4,8 +4,9 @@
 //! tutorial warns that in asyncio either may. Here the order is defined:
 //! timers fire in deadline order, and equal deadlines in the order they were
 //! set. `join` polls `hello(1)` first, so its sleep starts first and its
-//! deadline is earlier (by nanoseconds); even on a simulated clock, where
-//! the two deadlines are exactly equal, `hello(1)`'s timer was set first.
+//! deadline is earlier (by nanoseconds); and when both are due in the same
+//! turn, they wake the one task that `join` runs, which polls `hello(1)`
+//! first.
 
 use std::time::{Duration, Instant};
 

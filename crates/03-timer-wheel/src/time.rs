@@ -114,7 +114,8 @@ pub struct TimerHandle {
 impl TimerHandle {
     /// Cancels the callback: if it has not run yet, it never will. Its
     /// timer leaves the wheel at once, and the closure is dropped at once
-    /// (asyncio leaves a cancelled timer in its heap until it comes due).
+    /// (asyncio drops the callback too, but leaves the cancelled handle in
+    /// its heap until it comes due or the heap is rebuilt).
     pub fn cancel(&self) {
         self.handle.cancel();
         if let Some(timers) = self.timers.upgrade() {

@@ -17,7 +17,7 @@
 //! reaches a slot of level 0, the timers in it are due.
 //!
 //! Each level keeps a 64-bit word with a bit per occupied slot, so finding
-//! the next occupied slot is a rotate and a `trailing_zeros`, however many
+//! the next occupied slot is a mask and a `trailing_zeros`, however many
 //! timers there are. Timers live in a slab (a `Vec` with a free list) and
 //! each slot is a doubly linked list threaded through the slab by index:
 //! inserting and cancelling are O(1) and allocate nothing once the slab has
@@ -411,11 +411,11 @@ impl<T> TimerWheel<T> {
 impl<T> TimerWheel<T> {
     /// The earliest deadline of a waiting timer, or `None` if there is none.
     ///
-    /// It is exact for every timer up to 2^30 ms (12.4 days) ahead. For a
-    /// timer filed on the top level it may be earlier: the tick at which
-    /// the wheel must cascade that slot. A loop that sleeps until the
-    /// returned time never misses a timer; at worst it wakes once to find
-    /// nothing due.
+    /// It is exact unless the first occupied slot is on the top level (the
+    /// deadline is days away, or lies past the next boundary of 2^30
+    /// ticks); then it may be earlier: the tick at which the wheel must
+    /// cascade that slot. A loop that sleeps until the returned time never
+    /// misses a timer; at worst it wakes once to find nothing due.
     pub fn next_deadline(&self) -> Option<Duration> {
         let (level, slot, tick) = self.next_slot()?;
         if level == LEVELS - 1 {
