@@ -1,7 +1,10 @@
 //! Stage 3: the timer wheel beside asyncio's lazy heap and a sorted map,
 //! and timers on the running loop.
 
+use std::future::Future;
 use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Waker};
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -36,6 +39,42 @@ fn insert_cancel_all(c: &mut Criterion) {
     insert_cancel(c, "wheel", TimerWheel::<u32>::new);
     insert_cancel(c, "lazy_heap", LazyHeap::default);
     insert_cancel(c, "btree_map", SortedMap::default);
+    sleep_register_drop(c);
+}
+
+/// The same on the running loop, as a task sees it: a `sleep` polled once
+/// (which files its timer) and dropped (which cancels it). This is the
+/// figure to hold beside tokio's.
+fn sleep_register_drop(c: &mut Criterion) {
+    let mut group = c.benchmark_group("timer_insert_cancel");
+    let mut cx = Context::from_waker(Waker::noop());
+    let event_loop = new_event_loop();
+    event_loop
+        .run_until_complete(async {
+            for live in [0, 100_000] {
+                let mut waiting: Vec<_> = spread_deadlines(live, 10 * SECOND)
+                    .into_iter()
+                    .map(|deadline| Box::pin(sleep(Duration::from_nanos(deadline))))
+                    .collect();
+                for sleep in &mut waiting {
+                    let _ = sleep.as_mut().poll(&mut cx);
+                }
+                let deadlines = spread_deadlines(4096, 10 * SECOND);
+                let mut i = 0;
+                group.bench_function(BenchmarkId::new("stepio_sleep", format!("{live}_live")), |b| {
+                    b.iter(|| {
+                        i = (i + 1) % deadlines.len();
+                        let mut sleep = pin!(sleep(Duration::from_nanos(black_box(deadlines[i]))));
+                        let _ = sleep.as_mut().poll(&mut cx);
+                    })
+                });
+            }
+        })
+        .unwrap();
+    event_loop.close().unwrap();
+    #[cfg(feature = "peers")]
+    peers::tokio_sleep_register_drop(&mut group);
+    group.finish();
 }
 
 /// Insert 1,000,000 timers spread over 10 s, then fire them all, advancing
@@ -97,7 +136,69 @@ fn many_sleeps(c: &mut Criterion) {
     group.bench_function("sleep_1ms", |b| {
         b.iter(|| event_loop.run_until_complete(sleep(Duration::from_millis(1))).unwrap())
     });
+    #[cfg(feature = "peers")]
+    peers::tokio_sleeps(&mut group);
     group.finish();
+}
+
+/// tokio's current-thread runtime doing the same work, for ratios taken in
+/// one run (`--features peers`).
+#[cfg(feature = "peers")]
+mod peers {
+    use super::*;
+    use criterion::BenchmarkGroup;
+    use criterion::measurement::WallTime;
+    use tokio::runtime::{Builder, Runtime};
+
+    fn runtime() -> Runtime {
+        Builder::new_current_thread().enable_time().build().unwrap()
+    }
+
+    pub fn tokio_sleep_register_drop(group: &mut BenchmarkGroup<'_, WallTime>) {
+        let runtime = runtime();
+        let _entered = runtime.enter();
+        let mut cx = Context::from_waker(Waker::noop());
+        for live in [0, 100_000] {
+            let mut waiting: Vec<_> = spread_deadlines(live, 10 * SECOND)
+                .into_iter()
+                .map(|deadline| Box::pin(tokio::time::sleep(Duration::from_nanos(deadline))))
+                .collect();
+            for sleep in &mut waiting {
+                let _ = sleep.as_mut().poll(&mut cx);
+            }
+            let deadlines = spread_deadlines(4096, 10 * SECOND);
+            let mut i = 0;
+            group.bench_function(BenchmarkId::new("tokio_sleep", format!("{live}_live")), |b| {
+                b.iter(|| {
+                    i = (i + 1) % deadlines.len();
+                    let mut sleep = pin!(tokio::time::sleep(Duration::from_nanos(black_box(deadlines[i]))));
+                    let _ = sleep.as_mut().poll(&mut cx);
+                })
+            });
+        }
+    }
+
+    pub fn tokio_sleeps(group: &mut BenchmarkGroup<'_, WallTime>) {
+        const N: u64 = 100_000;
+        group.throughput(Throughput::Elements(N));
+        group.bench_function("tokio_100k_sleeps_1_to_100_ms", |b| {
+            b.iter(|| {
+                runtime().block_on(async {
+                    let mut set = tokio::task::JoinSet::new();
+                    for i in 0..N {
+                        let delay = Duration::from_micros(1_000 + (i * 7_919) % 99_000);
+                        set.spawn(tokio::time::sleep(delay));
+                    }
+                    while set.join_next().await.is_some() {}
+                })
+            })
+        });
+        let runtime = runtime();
+        group.throughput(Throughput::Elements(1));
+        group.bench_function("tokio_sleep_1ms", |b| {
+            b.iter(|| runtime.block_on(async { tokio::time::sleep(Duration::from_millis(1)).await }))
+        });
+    }
 }
 
 criterion_group!(benches, insert_cancel_all, fire_million_all, many_sleeps);

@@ -6,6 +6,7 @@
 //! default, to batch wake-ups).
 //!
 //! `cargo run --release -p stepio-bench --bin timer_lateness`
+//! (add `--features peers` for tokio's figures beside ours)
 
 use std::time::{Duration, Instant};
 
@@ -44,5 +45,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("lateness of a 1 ms sleep, {ROUNDS} rounds each:");
     println!("  std::thread::sleep (the OS floor): {}", summary(thread_late));
     println!("  stepio sleep on the loop:          {}", summary(loop_late));
+    #[cfg(feature = "peers")]
+    println!("  tokio sleep, current_thread:       {}", summary(tokio_lateness()));
     Ok(())
+}
+
+/// The same rounds on tokio's current-thread runtime (`--features peers`).
+#[cfg(feature = "peers")]
+fn tokio_lateness() -> Vec<Duration> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    runtime.block_on(async {
+        let mut late = Vec::with_capacity(ROUNDS);
+        for _ in 0..ROUNDS {
+            let deadline = Instant::now() + DELAY;
+            tokio::time::sleep(DELAY).await;
+            late.push(Instant::now() - deadline);
+        }
+        late
+    })
 }
