@@ -148,23 +148,28 @@ impl<D: Driver> TimerDriver<D> {
 
 impl<D: Driver> Driver for TimerDriver<D> {
     fn park(&mut self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> io::Result<()> {
-        let clock = self.timers.clock();
-        let now = clock.elapsed();
-        // Exact, to the nanosecond: no rounding up to a tick.
-        let until_deadline = self.timers.next_deadline().map(|deadline| deadline.saturating_sub(now));
-        let timeout = match (timeout, until_deadline) {
-            (Some(timeout), Some(until)) => Some(timeout.min(until)),
-            (timeout, None) => timeout,
-            (None, until) => until,
-        };
-        match timeout {
-            // Simulated time: instead of sleeping until the deadline, look
-            // for events and jump there.
-            Some(wait) if clock.is_simulated() && !wait.is_zero() => {
+        // No timers, or work already waiting (a zero timeout that no
+        // deadline can shorten): nothing to compute before the park.
+        if self.timers.is_empty() {
+            return self.inner.park(timeout, ready);
+        }
+        if timeout == Some(Duration::ZERO) {
+            self.inner.park(timeout, ready)?;
+        } else {
+            let clock = self.timers.clock();
+            let now = clock.elapsed();
+            // Exact, to the nanosecond: no rounding up to a tick.
+            let next = self.timers.next_deadline().expect("the wheel is not empty");
+            let until_deadline = next.saturating_sub(now);
+            let wait = timeout.map_or(until_deadline, |timeout| timeout.min(until_deadline));
+            if clock.is_simulated() && !wait.is_zero() {
+                // Simulated time: instead of sleeping until the deadline,
+                // look for events and jump there.
                 self.inner.park(Some(Duration::ZERO), ready)?;
                 clock.jump_to(now + wait);
+            } else {
+                self.inner.park(Some(wait), ready)?;
             }
-            _ => self.inner.park(timeout, ready)?,
         }
         // The inner park may return early (a wake, or a spurious return);
         // the wheel fires only what is due, so nothing fires early.

@@ -201,5 +201,30 @@ mod peers {
     }
 }
 
-criterion_group!(benches, insert_cancel_all, fire_million_all, many_sleeps);
+/// The cost the timer driver adds to a busy turn: a task yielding 1,000
+/// times, with no timers, and with 1,000 sleeps of about an hour pending.
+fn busy_turns(c: &mut Criterion) {
+    let mut group = c.benchmark_group("loop_turn");
+    group.throughput(Throughput::Elements(1000));
+    for pending in [0, 1000] {
+        let event_loop = new_event_loop();
+        for deadline in spread_deadlines(pending, 3600 * SECOND) {
+            event_loop.spawn(sleep(Duration::from_secs(3600) + Duration::from_nanos(deadline))).unwrap();
+        }
+        group.bench_function(format!("yield_1000_with_{pending}_timers"), |b| {
+            b.iter(|| {
+                event_loop
+                    .run_until_complete(async {
+                        for _ in 0..1000 {
+                            stepio_waker::yield_now().await;
+                        }
+                    })
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, insert_cancel_all, fire_million_all, many_sleeps, busy_turns);
 criterion_main!(benches);
