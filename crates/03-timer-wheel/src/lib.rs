@@ -29,13 +29,15 @@
 //! - [`clock`]: `Clock`, real or simulated.
 //! - [`driver`]: `Timers` (a wheel and a clock) and `TimerDriver`.
 //! - [`time`]: `LoopTime` (`call_later`, `call_at`, `time`) and `TimerHandle`.
-//! - [`sleep`](mod@sleep): `sleep`, `sleep_until`.
+//! - [`sleep`](mod@sleep): `sleep`, `sleep_until`, and `timeout` around any
+//!   future.
 //!
 //! ## What this stage deliberately leaves out
 //!
 //! - Sub-millisecond waits in epoll: the thread parker of stage 2 already
 //!   sleeps to the nanosecond; stage 4 keeps that with `epoll_pwait2`.
-//! - `wait_for` and timeouts around other futures: stage 6.
+//! - `wait_for` on tasks: stage 6 (this stage has [`timeout`] for futures,
+//!   added with stage 4, whose reads need it).
 
 #![forbid(unsafe_code)]
 
@@ -52,7 +54,7 @@ use stepio_poll_loop::{Driver, EventLoop, LoopError, ThreadDriver};
 
 pub use clock::Clock;
 pub use driver::{TimerDriver, Timers};
-pub use sleep::{Sleep, sleep, sleep_until};
+pub use sleep::{Elapsed, Sleep, sleep, sleep_until, timeout};
 pub use time::{LoopTime, TimerHandle};
 pub use wheel::{TimerKey, TimerWheel};
 

@@ -1,8 +1,8 @@
 //! `sleep` and `sleep_until`: futures that finish at a deadline.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
 use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -109,3 +109,58 @@ impl fmt::Debug for Sleep {
         f.debug_struct("Sleep").field("state", &state).finish()
     }
 }
+
+// ANCHOR: timeout
+/// Runs `future` for at most `duration`: its output, or [`Elapsed`] if the
+/// time ran out first. On timeout the future is dropped, which cancels
+/// whatever it was waiting for (a read, a sleep).
+///
+/// This is the timer half of asyncio's `wait_for`; stage 6 builds
+/// `wait_for` for tasks on it.
+///
+/// # Panics
+///
+/// When polled outside a running loop that has timers.
+pub async fn timeout<F: Future>(duration: Duration, future: F) -> Result<F::Output, Elapsed> {
+    let mut future = pin!(future);
+    let mut deadline = pin!(sleep(duration));
+    poll_fn(|cx| {
+        // The future first: one that is ready at the deadline still counts.
+        if let Poll::Ready(output) = future.as_mut().poll(cx) {
+            return Poll::Ready(Ok(output));
+        }
+        match deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(Elapsed { after: duration })),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
+}
+
+/// The error of [`timeout`]: the time ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Elapsed {
+    after: Duration,
+}
+
+impl Elapsed {
+    /// The duration that ran out.
+    pub fn after(&self) -> Duration {
+        self.after
+    }
+}
+
+impl fmt::Display for Elapsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "timed out after {:?}", self.after)
+    }
+}
+
+impl std::error::Error for Elapsed {}
+
+impl From<Elapsed> for std::io::Error {
+    fn from(elapsed: Elapsed) -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::TimedOut, elapsed)
+    }
+}
+// ANCHOR_END: timeout

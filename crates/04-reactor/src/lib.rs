@@ -1,0 +1,113 @@
+//! # Stage 4: an epoll reactor, from raw system calls
+//!
+//! Sockets are the reason event loops exist: a server spends its life
+//! waiting for bytes from many clients at once. This stage gives the loop an
+//! innermost driver, the [`Reactor`], that waits in `epoll_wait`, and async
+//! TCP on top: [`TcpListener`] and [`TcpStream`].
+//!
+//! - Every system call is declared by hand in one small module (`sys`), and
+//!   goes through one helper that turns `-1` and `errno` into an
+//!   [`io::Error`](std::io::Error) and retries `EINTR`. No `libc` crate.
+//! - A source registers once, edge-triggered, for both directions. Its
+//!   readiness is kept in the reactor until a read or write says "would
+//!   block", with a waker per direction: no event is lost, however late
+//!   the task gets round to waiting.
+//! - Registrations are named by tokens with a generation, so an event for a
+//!   dropped source never reaches a new source that reuses its slot or fd.
+//! - An eventfd lets any thread wake a loop parked in `epoll_wait`, with a
+//!   system call only when the loop is really asleep.
+//! - The timer driver of stage 3 wraps the reactor: one `epoll_wait` waits
+//!   for I/O and for the next deadline at once, to the nanosecond with
+//!   `epoll_pwait2` (Linux 5.11), to the millisecond (rounded up) before.
+//!
+//! ```
+//! use stepio_reactor::{TcpListener, TcpStream};
+//!
+//! let reply = stepio_reactor::run(async {
+//!     let mut listener = TcpListener::bind("127.0.0.1:0")?;
+//!     let addr = listener.local_addr()?;
+//!     let mut client = TcpStream::connect(addr).await?;
+//!     let (mut server, _) = listener.accept().await?;
+//!     client.write_all(b"ping").await?;
+//!     let mut buf = [0; 4];
+//!     server.read_exact(&mut buf).await?;
+//!     Ok::<_, std::io::Error>(buf)
+//! })
+//! .unwrap()
+//! .unwrap();
+//! assert_eq!(&reply, b"ping");
+//! ```
+//!
+//! ## Layout
+//!
+//! - `sys`: the FFI declarations, the error helper, safe wrappers.
+//! - [`reactor`]: `Registry` (epoll and its registrations), `Reactor` (the
+//!   driver), `WakeFd` (the eventfd).
+//! - `source`: `Source`, a registered fd, and the readiness protocol.
+//! - [`net`]: `TcpListener`, `TcpStream` and its halves.
+//!
+//! ## What this stage deliberately leaves out
+//!
+//! - Other platforms (kqueue, IOCP): Linux only, as the book.
+//! - UDP and Unix sockets: the same `Source` would carry them.
+//! - Several tasks waiting on one direction of one socket: reads and writes
+//!   take `&mut self`, so the compiler rules it out.
+
+#![deny(unsafe_code)]
+
+pub mod net;
+pub mod reactor;
+mod source;
+#[allow(unsafe_code)]
+mod sys;
+
+use std::future::Future;
+
+use stepio_poll_loop::{EventLoop, LoopError};
+use stepio_timer_wheel::Clock;
+
+pub use net::{ReadHalf, TcpListener, TcpStream, WriteHalf, is_out_of_resources};
+pub use reactor::{Direction, Reactor, Registry, Token, WakeFd};
+
+// ANCHOR: new_event_loop
+/// A loop that waits for I/O and timers in `epoll_wait`: the reactor,
+/// wrapped in stage 3's timers. The loop's reactor is attached to it, so
+/// sockets created in its tasks find it.
+///
+/// # Errors
+///
+/// When epoll or the eventfd cannot be created (out of file descriptors).
+pub fn new_event_loop() -> std::io::Result<EventLoop> {
+    event_loop_with(Clock::real())
+}
+
+/// As [`new_event_loop`], on `clock` (tests pass [`Clock::simulated`]).
+///
+/// # Errors
+///
+/// As [`new_event_loop`].
+pub fn event_loop_with(clock: Clock) -> std::io::Result<EventLoop> {
+    let reactor = Reactor::new()?;
+    let registry = reactor.registry();
+    let event_loop = stepio_timer_wheel::event_loop_with(reactor, clock);
+    event_loop.insert_extension(registry);
+    Ok(event_loop)
+}
+// ANCHOR_END: new_event_loop
+
+/// Runs `future` on a new loop with a reactor and timers, then closes the
+/// loop, as `asyncio.run()`.
+///
+/// # Errors
+///
+/// As [`EventLoop::run_until_complete`]; [`LoopError::Driver`] when the
+/// reactor cannot be created.
+pub fn run<F: Future>(future: F) -> Result<F::Output, LoopError> {
+    let event_loop = new_event_loop().map_err(LoopError::Driver)?;
+    let output = event_loop.run_until_complete(future);
+    event_loop.close()?;
+    output
+}
+
+#[cfg(test)]
+mod tests;
