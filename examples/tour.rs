@@ -22,6 +22,20 @@ mod ch03_count_down_sequential;
 mod ch03_hello;
 #[path = "ch03_run_forever_stop.rs"]
 mod ch03_run_forever_stop;
+#[path = "ch04_downloads.rs"]
+mod ch04_downloads;
+#[allow(dead_code)] // its `main` serves or parses flags; the tour does not call it
+#[path = "ch04_echo_client.rs"]
+mod ch04_echo_client;
+#[allow(dead_code)] // its `main` serves or parses flags; the tour does not call it
+#[path = "ch04_echo_server.rs"]
+mod ch04_echo_server;
+#[allow(dead_code)] // its `main` serves or parses flags; the tour does not call it
+#[path = "ch04_http_client.rs"]
+mod ch04_http_client;
+#[allow(dead_code)] // its `main` serves or parses flags; the tour does not call it
+#[path = "ch04_http_server.rs"]
+mod ch04_http_server;
 
 use std::error::Error;
 
@@ -64,7 +78,19 @@ fn main() -> Result<(), Box<dyn Error>> {
     example("ch03_run_forever_stop");
     ch03_run_forever_stop::main()?;
 
+    chapter("Chapter 4: an epoll reactor, TCP, and a small web server");
+    // The servers run until stopped, so the tour runs each on a thread of
+    // its own, on a free port, and points its client at it.
+    let addr = ch04_echo_server::start_in_thread()?;
+    example("ch04_echo_client (against ch04_echo_server, started on a thread)");
+    ch04_echo_client::run(addr, 10)?;
+    let addr = ch04_http_server::start_in_thread()?;
+    example("ch04_http_client (against ch04_http_server, started on a thread)");
+    ch04_http_client::run(addr)?;
+    example("ch04_downloads");
+    ch04_downloads::main()?;
+
     println!();
-    println!("Chapters 4 to 7 are coming: epoll, tasks, gather, thread pools.");
+    println!("Chapters 5 to 7 are coming: tasks, gather, thread pools.");
     Ok(())
 }

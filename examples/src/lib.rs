@@ -5,10 +5,13 @@
 //! Run one with `cargo run --example ch02_call_soon`, or all of them in
 //! chapter order with `cargo run --example tour`.
 //!
-//! This library holds what the examples' tests share: the comparison of a
+//! This library holds what the examples' tests share (the comparison of a
 //! run's output with the expected output, where printed times may differ
-//! within a tolerance.
+//! within a tolerance; starting a server example and finding its port), and
+//! the command-line flags of the chapter 4 servers and clients.
 
 #![forbid(unsafe_code)]
 
+pub mod cli;
 pub mod compare;
+pub mod servers;

@@ -11,6 +11,28 @@ use std::process::Command;
 use std::thread;
 
 use stepio_examples::compare::{TIMES, compare};
+use stepio_examples::servers::ServerProcess;
+
+/// The examples that serve until stopped, each with the client example
+/// that talks to it. The outputs of the clients are checked, run against
+/// the Rust server (the Python clients too); the servers themselves are
+/// tested in `tests/servers.rs`.
+const SERVERS: &[(&str, &str)] =
+    &[("ch04_echo_server", "ch04_echo_client"), ("ch04_http_server", "ch04_http_client")];
+
+/// Starts the server `client` talks to, if it needs one, and returns it
+/// with the arguments that point the client at it.
+fn server_for(client: &str) -> Option<(ServerProcess, Vec<String>)> {
+    let (server, _) = SERVERS.iter().find(|(_, c)| *c == client)?;
+    let process = ServerProcess::start(&example_binary(server), &["--port", "0"])
+        .unwrap_or_else(|err| panic!("{server}: {err}"));
+    let args = vec!["--port".to_owned(), process.addr.port().to_string()];
+    Some((process, args))
+}
+
+fn is_server(name: &str) -> bool {
+    SERVERS.iter().any(|(server, _)| *server == name)
+}
 
 fn examples_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -80,14 +102,21 @@ fn check(runs: Vec<(String, String)>, expected_dir: &Path) {
 
 #[test]
 fn every_chapter_example_prints_its_expected_output() {
+    let mut servers = Vec::new();
     let commands = chapter_examples()
         .into_iter()
+        .filter(|name| !is_server(name))
         .map(|name| {
-            let command = Command::new(example_binary(&name));
+            let mut command = Command::new(example_binary(&name));
+            if let Some((server, args)) = server_for(&name) {
+                command.args(args);
+                servers.push(server);
+            }
             (name, command)
         })
         .collect();
     check(run_all(commands), &examples_dir().join("expected"));
+    drop(servers);
 }
 
 #[test]
@@ -101,22 +130,37 @@ fn every_python_version_prints_its_expected_output() {
         return;
     }
     let python_dir = examples_dir().join("python");
+    let mut servers = Vec::new();
     let commands = chapter_examples()
         .into_iter()
-        .filter(|name| python_dir.join(format!("{name}.py")).exists())
+        .filter(|name| !is_server(name) && python_dir.join(format!("{name}.py")).exists())
         .map(|name| {
             let mut command = Command::new(&python);
             command.arg(python_dir.join(format!("{name}.py")));
+            if let Some((server, args)) = server_for(&name) {
+                command.args(args);
+                servers.push(server);
+            }
             (name, command)
         })
         .collect();
     check(run_all(commands), &examples_dir().join("expected").join("python"));
+    drop(servers);
 }
 
 #[test]
 fn every_chapter_example_is_in_the_tour() {
     let tour = fs::read_to_string(examples_dir().join("tour.rs")).unwrap();
     for name in chapter_examples() {
-        assert!(tour.contains(&format!("{name}::main()")), "the tour does not run {name}");
+        // Servers run for ever: the tour starts them with `start_in_thread`,
+        // and runs their clients against them with `run(addr...)`.
+        let call = if is_server(&name) {
+            "start_in_thread()"
+        } else if SERVERS.iter().any(|(_, client)| *client == name) {
+            "run(addr"
+        } else {
+            "main()"
+        };
+        assert!(tour.contains(&format!("{name}::{call}")), "the tour does not run {name}");
     }
 }

@@ -82,3 +82,52 @@ impl<A: Future, B: Future> Future for Join<A, B> {
         if a_done && b_done { Poll::Ready((this.a.take(), this.b.take())) } else { Poll::Pending }
     }
 }
+
+/// A future that polls many futures of one type and completes with all
+/// their outputs, in order. Created by [`join_all`].
+#[must_use = "futures do nothing unless polled"]
+pub struct JoinAll<F: Future> {
+    children: Vec<Half<F>>,
+}
+
+/// Runs every future in `futures` concurrently on the current task, and
+/// returns their outputs in the same order.
+///
+/// Like [`join`], it polls every unfinished child on every wake-up: with
+/// `n` children that each wake once, that is O(n²) polls. Fine for the
+/// handful of clients in chapter 4's examples; chapter 6's `gather` polls
+/// only the children that were woken.
+///
+/// # Examples
+///
+/// ```
+/// use stepio_waker::{block_on, join_all};
+///
+/// let doubled = block_on(join_all((1..=3).map(|n| async move { n * 2 })));
+/// assert_eq!(doubled, [2, 4, 6]);
+/// ```
+pub fn join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> JoinAll<F> {
+    JoinAll { children: futures.into_iter().map(|future| Half::Running(Box::pin(future))).collect() }
+}
+
+impl<F: Future> std::fmt::Debug for JoinAll<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let done = self.children.iter().filter(|child| matches!(child, Half::Done(_))).count();
+        f.debug_struct("JoinAll").field("children", &self.children.len()).field("done", &done).finish()
+    }
+}
+
+// As for `Join`: the children are boxed.
+impl<F: Future> Unpin for JoinAll<F> {}
+
+impl<F: Future> Future for JoinAll<F> {
+    type Output = Vec<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut all_done = true;
+        for child in &mut self.children {
+            all_done &= child.poll_done(cx);
+        }
+        if all_done { Poll::Ready(self.children.iter_mut().map(Half::take).collect()) } else { Poll::Pending }
+    }
+}

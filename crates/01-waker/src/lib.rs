@@ -54,7 +54,7 @@ pub mod yield_now;
 
 pub use block_on::block_on;
 pub use delay::Delay;
-pub use join::{Join, join};
+pub use join::{Join, JoinAll, join, join_all};
 pub use parker::{Parker, Unparker};
 pub use raw::raw_waker;
 pub use wake::waker;

@@ -45,6 +45,7 @@
 //!   driver), `WakeFd` (the eventfd).
 //! - `source`: `Source`, a registered fd, and the readiness protocol.
 //! - [`net`]: `TcpListener`, `TcpStream` and its halves.
+//! - [`server`]: `serve`, an accept loop with a task per connection.
 //!
 //! ## What this stage deliberately leaves out
 //!
@@ -57,6 +58,7 @@
 
 pub mod net;
 pub mod reactor;
+pub mod server;
 mod source;
 #[allow(unsafe_code)]
 mod sys;
@@ -68,6 +70,7 @@ use stepio_timer_wheel::Clock;
 
 pub use net::{ReadHalf, TcpListener, TcpStream, WriteHalf, is_out_of_resources};
 pub use reactor::{Direction, Reactor, Registry, Token, WakeFd};
+pub use server::serve;
 
 // ANCHOR: new_event_loop
 /// A loop that waits for I/O and timers in `epoll_wait`: the reactor,

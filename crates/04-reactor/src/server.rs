@@ -1,0 +1,54 @@
+//! `serve`: an accept loop that gives every connection a task of its own,
+//! as asyncio's `start_server(client_connected_cb, ...)`.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use stepio_poll_loop::get_running_loop;
+use stepio_timer_wheel::sleep;
+
+use crate::{TcpListener, TcpStream, is_out_of_resources};
+
+/// How long [`serve`] waits before accepting again when the process is out
+/// of file descriptors. asyncio waits 1 s; a shorter wait recovers sooner
+/// and still costs nothing measurable.
+pub const ACCEPT_RETRY_DELAY: Duration = Duration::from_millis(100);
+
+// ANCHOR: serve
+/// Accepts connections on `listener` for ever, and spawns
+/// `on_connection(stream, peer)` as a task for each one.
+///
+/// When `accept` fails for lack of resources (`EMFILE` and friends), the
+/// connection stays queued in the kernel and the listener stays readable,
+/// so accepting again at once would fail again at once, for ever: a busy
+/// loop. `serve` reports it on stderr and waits [`ACCEPT_RETRY_DELAY`]
+/// instead; connections that finish meanwhile free descriptors.
+///
+/// # Errors
+///
+/// Any other `accept` error, or a loop that is closed or not running.
+pub async fn serve<F, Fut>(mut listener: TcpListener, mut on_connection: F) -> io::Result<()>
+where
+    F: FnMut(TcpStream, SocketAddr) -> Fut,
+    Fut: Future<Output = ()> + 'static,
+{
+    let event_loop = get_running_loop().map_err(io::Error::other)?;
+    loop {
+        match listener.accept().await {
+            Ok((stream, peer)) => {
+                event_loop.spawn(on_connection(stream, peer)).map_err(io::Error::other)?;
+            }
+            Err(err) if is_out_of_resources(&err) => {
+                eprintln!("accept: {err}; accepting again in {ACCEPT_RETRY_DELAY:?}");
+                sleep(ACCEPT_RETRY_DELAY).await;
+            }
+            // A connection that was reset while it waited in the queue:
+            // that client is gone, the others are not.
+            Err(err) if err.kind() == io::ErrorKind::ConnectionAborted => {}
+            Err(err) => return Err(err),
+        }
+    }
+}
+// ANCHOR_END: serve

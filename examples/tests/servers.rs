@@ -1,0 +1,170 @@
+//! The chapter 4 servers under bad input: each test starts the real
+//! `ch04_http_server` (or `ch04_echo_server`) binary on a free loopback
+//! port, misbehaves at it, and checks that it answers or closes as it
+//! should, and goes on serving everyone else. Every wait is bounded.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use stepio_examples::servers::ServerProcess;
+
+/// Longer than anything here should take; a server that stalls fails the
+/// test instead of hanging it.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+fn example_binary(name: &str) -> PathBuf {
+    let test_exe = std::env::current_exe().unwrap();
+    let profile_dir = test_exe.parent().and_then(Path::parent).unwrap();
+    profile_dir.join("examples").join(name)
+}
+
+fn http_server(args: &[&str]) -> ServerProcess {
+    let mut all = vec!["--port", "0"];
+    all.extend_from_slice(args);
+    ServerProcess::start(&example_binary("ch04_http_server"), &all).unwrap()
+}
+
+fn connect(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream
+}
+
+/// Sends `request` as is, and reads the whole response (the server closes
+/// every connection after its response).
+fn exchange(addr: SocketAddr, request: &[u8]) -> String {
+    let mut stream = connect(addr);
+    stream.write_all(request).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("the server neither answered nor closed in time");
+    String::from_utf8(response).unwrap()
+}
+
+fn status(response: &str) -> u16 {
+    let status = response.split(' ').nth(1).unwrap_or_else(|| panic!("not a response: {response:?}"));
+    status.parse().unwrap()
+}
+
+/// Waits (boundedly) until `lines()` has a line containing `needle`.
+fn wait_for_line(what: &str, needle: &str, lines: impl Fn() -> Vec<String>) {
+    let deadline = Instant::now() + PATIENCE;
+    while !lines().iter().any(|line| line.contains(needle)) {
+        assert!(Instant::now() < deadline, "{what} never printed {needle:?}; it printed {:?}", lines());
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn good_requests_get_their_pages() {
+    let server = http_server(&[]);
+    let index = exchange(server.addr, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status(&index), 200);
+    assert!(index.ends_with("\r\n\r\n<h1>Index</h1>"), "{index}");
+    let hello = exchange(server.addr, b"GET /hello/<ada> HTTP/1.0\r\n\r\n");
+    assert!(hello.ends_with("<h1>Hello, &lt;ada&gt;</h1>"), "the name must be escaped: {hello}");
+}
+
+#[test]
+fn bad_requests_get_clear_answers() {
+    let mut server = http_server(&[]);
+    let big_header = format!("GET / HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(9000));
+    let cases: [(&[u8], u16); 9] = [
+        (b"HELLO\r\n\r\n", 400),
+        (b"GET /\r\n\r\n", 400),
+        (b"GET / HTTP/9.9\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nno colon\r\n\r\n", 400),
+        (big_header.as_bytes(), 431),
+        (b"GET /nowhere HTTP/1.1\r\n\r\n", 404),
+        (b"GET /hello/ HTTP/1.1\r\n\r\n", 404),
+        (b"GET /hello/a/b HTTP/1.1\r\n\r\n", 404),
+        (b"POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 405),
+    ];
+    for (request, expected) in cases {
+        let response = exchange(server.addr, request);
+        let shown = String::from_utf8_lossy(&request[..request.len().min(40)]);
+        assert_eq!(status(&response), expected, "{shown:?} got {response}");
+        if expected == 405 {
+            assert!(response.contains("\r\nAllow: GET\r\n"), "{response}");
+        }
+    }
+    assert!(server.is_running());
+    assert_eq!(status(&exchange(server.addr, b"GET /hello/still-here HTTP/1.1\r\n\r\n")), 200);
+}
+
+#[test]
+fn a_slow_client_is_disconnected_and_the_others_are_served() {
+    let server = http_server(&["--read-timeout-ms", "300"]);
+    // Half a request line, then nothing: the server must give up on it.
+    let mut slow = connect(server.addr);
+    slow.write_all(b"GET / HTT").unwrap();
+    // Meanwhile another client is served as usual.
+    let response = exchange(server.addr, b"GET /hello/patient HTTP/1.1\r\n\r\n");
+    assert_eq!(status(&response), 200);
+    let mut rest = Vec::new();
+    let n = slow.read_to_end(&mut rest).expect("the slow client was not disconnected in time");
+    assert_eq!(n, 0, "the slow client got an answer: {}", String::from_utf8_lossy(&rest));
+    wait_for_line("the server", "too slow", || server.stdout());
+}
+
+#[test]
+fn a_client_that_resets_mid_response_is_forgotten() {
+    let mut server = http_server(&[]);
+    let addr = server.addr;
+    // Send a request, then reset the connection (RST, not FIN) while the
+    // server waits its 0.5 s: its response meets a dead connection.
+    stepio_reactor::run(async move {
+        let mut stream = stepio_reactor::TcpStream::connect(addr).await.unwrap();
+        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        stream.set_linger(Some(Duration::ZERO)).unwrap();
+    })
+    .unwrap();
+    wait_for_line("the server", "200 not sent", || server.stdout());
+    assert!(server.is_running());
+    assert_eq!(status(&exchange(addr, b"GET / HTTP/1.1\r\n\r\n")), 200);
+}
+
+#[test]
+fn out_of_file_descriptors_the_server_backs_off_and_recovers() {
+    // Very few descriptors: about ten connections fit, the rest wait in the
+    // kernel's accept queue while `accept` fails with EMFILE.
+    let mut command = Command::new("sh");
+    command.args([
+        "-c",
+        "ulimit -n 16 && exec \"$0\" --port 0",
+        example_binary("ch04_http_server").to_str().unwrap(),
+    ]);
+    let mut server = ServerProcess::spawn(command).unwrap();
+    let clients: Vec<TcpStream> = (0..20).map(|_| connect(server.addr)).collect();
+    wait_for_line("the server's stderr", "Too many open files", || server.stderr());
+    // Hold the server out of descriptors for a while: with a backoff it
+    // retries a few times; a busy loop would retry thousands of times.
+    thread::sleep(Duration::from_millis(500));
+    let retries = server.stderr().iter().filter(|line| line.contains("Too many open files")).count();
+    assert!(retries <= 20, "{retries} accept retries in 0.5 s: the server spins");
+    assert!(server.is_running());
+    // The clients leave; their descriptors come back; service resumes.
+    drop(clients);
+    let response = exchange(server.addr, b"GET /hello/again HTTP/1.1\r\n\r\n");
+    assert_eq!(status(&response), 200, "{response}");
+}
+
+#[test]
+fn the_echo_server_echoes_and_survives_a_reset() {
+    let mut server = ServerProcess::start(&example_binary("ch04_echo_server"), &["--port", "0"]).unwrap();
+    let addr = server.addr;
+    stepio_reactor::run(async move {
+        let rude = stepio_reactor::TcpStream::connect(addr).await.unwrap();
+        rude.set_linger(Some(Duration::ZERO)).unwrap();
+    })
+    .unwrap();
+    let mut stream = connect(addr);
+    stream.write_all(b"ping\n").unwrap();
+    let mut echoed = [0; 5];
+    stream.read_exact(&mut echoed).unwrap();
+    assert_eq!(&echoed, b"ping\n");
+    assert!(server.is_running());
+}
