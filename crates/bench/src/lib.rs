@@ -6,6 +6,8 @@
 //! - `benches/poll_loop.rs`: stage 2 (`call_soon`, spawning, wake-and-poll).
 //! - `benches/timers.rs`: stage 3 (the wheel beside a heap and a sorted
 //!   map, firing a million timers, 100,000 sleeps on the loop).
+//! - `benches/reactor.rs`: stage 4 (TCP echo, 50 connections; waking a
+//!   loop parked in `epoll_wait` from another thread).
 //! - `src/bin/idle_cpu.rs`: how much CPU an idle loop burns.
 //! - `src/bin/timer_lateness.rs`: how late `sleep(1 ms)` wakes.
 //!
@@ -14,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod echo;
 pub mod timer_queues;
 
 use std::fs;
