@@ -8,3 +8,5 @@ mod ch02_counting_driver;
 mod ch02_run_all;
 mod ch03_generations;
 mod ch03_level_and_slot;
+mod ch04_poll_io;
+mod ch04_read_line;

@@ -68,6 +68,18 @@ pub const EXERCISES: &[Exercise] = &[
         title: "a slab whose stale keys cannot remove a newer value",
         hint: include_str!("../hints/ch03_generations.md"),
     },
+    Exercise {
+        name: "ch04_poll_io",
+        chapter: 4,
+        title: "the readiness protocol: wait, read, clear on would-block, wake on an edge",
+        hint: include_str!("../hints/ch04_poll_io.md"),
+    },
+    Exercise {
+        name: "ch04_read_line",
+        chapter: 4,
+        title: "an async read_line that keeps the bytes past the line for next time",
+        hint: include_str!("../hints/ch04_read_line.md"),
+    },
 ];
 
 /// Finds an exercise by name.
@@ -100,6 +112,12 @@ pub mod ch03_level_and_slot;
 #[cfg_attr(feature = "solutions", path = "../solutions/ch03_generations.rs")]
 #[cfg_attr(not(feature = "solutions"), path = "../starter/ch03_generations.rs")]
 pub mod ch03_generations;
+#[cfg_attr(feature = "solutions", path = "../solutions/ch04_poll_io.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch04_poll_io.rs")]
+pub mod ch04_poll_io;
+#[cfg_attr(feature = "solutions", path = "../solutions/ch04_read_line.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch04_read_line.rs")]
+pub mod ch04_read_line;
 
 #[cfg(test)]
 #[path = "../checks/mod.rs"]
