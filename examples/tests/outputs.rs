@@ -164,3 +164,29 @@ fn every_chapter_example_is_in_the_tour() {
         assert!(tour.contains(&format!("{name}::{call}")), "the tour does not run {name}");
     }
 }
+
+#[test]
+fn the_python_servers_serve_the_rust_clients() {
+    // The Python versions of the servers, checked through the Rust clients:
+    // each client must print what it prints against the Rust server.
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    if Command::new(&python).arg("--version").output().is_err() {
+        assert!(std::env::var_os("STEPIO_REQUIRE_PYTHON").is_none(), "{python} not found");
+        return;
+    }
+    let mut servers = Vec::new();
+    let commands = SERVERS
+        .iter()
+        .map(|(server, client)| {
+            let mut command = Command::new(&python);
+            command.arg(examples_dir().join("python").join(format!("{server}.py"))).args(["--port", "0"]);
+            let process = ServerProcess::spawn(command).unwrap_or_else(|err| panic!("{server}.py: {err}"));
+            let mut command = Command::new(example_binary(client));
+            command.args(["--port", &process.addr.port().to_string()]);
+            servers.push(process);
+            (client.to_string(), command)
+        })
+        .collect();
+    check(run_all(commands), &examples_dir().join("expected"));
+    drop(servers);
+}
