@@ -200,21 +200,17 @@ impl Registry {
     }
 
     fn release(&self, token: Token) {
-        let entry = {
+        let (entry, reusable) = {
             let mut slots = self.slots.borrow_mut();
             let slot = &mut slots[token.index as usize];
             debug_assert_eq!(slot.generation, token.generation);
             // A new generation: events still naming the old one match nothing.
             slot.generation = slot.generation.wrapping_add(1);
-            if slot.generation == u32::MAX {
-                // Retire the slot rather than let a generation come round
-                // again (or collide with the eventfd's token).
-                None
-            } else {
-                Some(slot.entry.take())
-            }
+            // A slot whose generation ran out is retired rather than let a
+            // generation come round again (or collide with the eventfd's).
+            (slot.entry.take(), slot.generation != u32::MAX)
         };
-        if entry.is_some() {
+        if reusable {
             self.free.borrow_mut().push(token.index);
         }
         // Wakers are dropped here, after the borrow: a waker's destructor
