@@ -217,26 +217,3 @@ pub fn start_in_thread() -> io::Result<SocketAddr> {
         serve(listener, move |stream, peer| handle(stream, peer, config))
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn request_lines_parse_or_get_400() {
-        let ok = parse_request_line(b"GET /hello/ada HTTP/1.1\r\nHost: x\r\nAccept: */*");
-        assert_eq!(ok.unwrap(), ("GET".to_owned(), "/hello/ada".to_owned()));
-        for bad in
-            [&b"GET /"[..], b"GET / HTTP/2.0", b"get / HTTP/1.1", b"GET nopath HTTP/1.1", b"\xff\xfe", b""]
-        {
-            assert_eq!(parse_request_line(bad).unwrap_err().status, 400, "{bad:?}");
-        }
-        let bad_header = parse_request_line(b"GET / HTTP/1.1\r\nno colon here");
-        assert_eq!(bad_header.unwrap_err().status, 400);
-    }
-
-    #[test]
-    fn names_are_escaped() {
-        assert_eq!(escape_html("<b>&\"'"), "&lt;b&gt;&amp;&quot;&#39;");
-    }
-}

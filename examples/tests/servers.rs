@@ -72,8 +72,10 @@ fn good_requests_get_their_pages() {
 fn bad_requests_get_clear_answers() {
     let mut server = http_server(&[]);
     let big_header = format!("GET / HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(9000));
-    let cases: [(&[u8], u16); 9] = [
+    let cases: [(&[u8], u16); 11] = [
         (b"HELLO\r\n\r\n", 400),
+        (b"get / HTTP/1.1\r\n\r\n", 400),
+        (b"GET /\xff\xfe HTTP/1.1\r\n\r\n", 400),
         (b"GET /\r\n\r\n", 400),
         (b"GET / HTTP/9.9\r\n\r\n", 400),
         (b"GET / HTTP/1.1\r\nno colon\r\n\r\n", 400),
