@@ -67,14 +67,9 @@ async fn download_blocking(addr: SocketAddr, file: &str, start: Instant) -> io::
     let mut stream = std::net::TcpStream::connect(addr)?;
     let request = format!("GET /{file} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
     stream.write_all(request.as_bytes())?;
+    // Reads chunk by chunk until the server closes; each read blocks.
     let mut received = Vec::new();
-    let mut chunk = [0; 16 * 1024];
-    loop {
-        match stream.read(&mut chunk)? {
-            0 => break,
-            n => received.extend_from_slice(&chunk[..n]),
-        }
-    }
+    stream.read_to_end(&mut received)?;
     report(file, &received, start)
 }
 // ANCHOR_END: blocking
@@ -86,14 +81,10 @@ async fn download(addr: SocketAddr, file: &str, start: Instant) -> io::Result<us
     let mut stream = TcpStream::connect(addr).await?;
     let request = format!("GET /{file} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
     stream.write_all(request.as_bytes()).await?;
+    // Reads chunk by chunk until the server closes; each read that finds
+    // nothing yet returns `Pending`.
     let mut received = Vec::new();
-    let mut chunk = [0; 16 * 1024];
-    loop {
-        match stream.read(&mut chunk).await? {
-            0 => break,
-            n => received.extend_from_slice(&chunk[..n]),
-        }
-    }
+    stream.read_to_end(&mut received).await?;
     report(file, &received, start)
 }
 // ANCHOR_END: async

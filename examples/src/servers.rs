@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::io::{self, BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
@@ -44,6 +44,25 @@ where
         }
     });
     addr_rx.recv().map_err(io::Error::other)?
+}
+
+/// The path of the example binary `name`, for the tests: `cargo test`
+/// builds the examples beside the `deps` folder the test binary runs from.
+///
+/// # Panics
+///
+/// When the binary is missing (after `cargo test --test <name>` alone, which
+/// does not build the examples).
+pub fn example_binary(name: &str) -> PathBuf {
+    let test_exe = std::env::current_exe().expect("the test binary has a path");
+    let profile_dir = test_exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
+    let binary = profile_dir.join("examples").join(name);
+    assert!(
+        binary.exists(),
+        "{} is missing: `cargo test` builds it; after `cargo test --test <name>` alone, run `cargo build --examples`",
+        binary.display()
+    );
+    binary
 }
 
 /// A server example running as a child process; killed when dropped.

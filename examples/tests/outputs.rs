@@ -11,7 +11,7 @@ use std::process::Command;
 use std::thread;
 
 use stepio_examples::compare::{TIMES, compare};
-use stepio_examples::servers::ServerProcess;
+use stepio_examples::servers::{ServerProcess, example_binary};
 
 /// The examples that serve until stopped, each with the client example
 /// that talks to it. The outputs of the clients are checked, run against
@@ -49,20 +49,6 @@ fn chapter_examples() -> Vec<String> {
     names.sort();
     assert!(!names.is_empty(), "no chapter examples found");
     names
-}
-
-/// Where cargo put the example binaries: `cargo test` builds them beside
-/// the `deps` folder this test runs from.
-fn example_binary(name: &str) -> PathBuf {
-    let test_exe = std::env::current_exe().unwrap();
-    let profile_dir = test_exe.parent().and_then(Path::parent).unwrap();
-    let binary = profile_dir.join("examples").join(name);
-    assert!(
-        binary.exists(),
-        "{} is missing: `cargo test` builds it; after `cargo test --test outputs` alone, run `cargo build --examples`",
-        binary.display()
-    );
-    binary
 }
 
 /// Runs every command at once (the examples mostly wait), and returns each

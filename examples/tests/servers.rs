@@ -5,22 +5,15 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use stepio_examples::servers::ServerProcess;
+use stepio_examples::servers::{ServerProcess, example_binary};
 
 /// Longer than anything here should take; a server that stalls fails the
 /// test instead of hanging it.
 const PATIENCE: Duration = Duration::from_secs(10);
-
-fn example_binary(name: &str) -> PathBuf {
-    let test_exe = std::env::current_exe().unwrap();
-    let profile_dir = test_exe.parent().and_then(Path::parent).unwrap();
-    profile_dir.join("examples").join(name)
-}
 
 fn http_server(args: &[&str]) -> ServerProcess {
     let mut all = vec!["--port", "0"];

@@ -80,8 +80,7 @@ impl TcpListener {
 /// `accept` needs (file descriptors, buffers, memory). A server that gets
 /// one should wait a little before accepting again, as asyncio does.
 pub fn is_out_of_resources(err: &io::Error) -> bool {
-    // EMFILE, ENFILE, ENOBUFS, ENOMEM.
-    matches!(err.raw_os_error(), Some(24 | 23 | 105 | 12))
+    sys::is_out_of_resources(err)
 }
 // ANCHOR_END: listener
 

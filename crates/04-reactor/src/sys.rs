@@ -151,6 +151,10 @@ const TCP_NODELAY: c_int = 1;
 const MSG_NOSIGNAL: c_int = 0x4000;
 
 const EINPROGRESS: i32 = 115;
+const EMFILE: i32 = 24;
+const ENFILE: i32 = 23;
+const ENOBUFS: i32 = 105;
+const ENOMEM: i32 = 12;
 const ENOSYS: i32 = 38;
 const EPERM: i32 = 1;
 
@@ -383,6 +387,12 @@ pub(crate) fn tcp_accept(listener: &Fd) -> io::Result<(Fd, SocketAddr)> {
     // SAFETY: zeroed, then filled by the kernel: initialized either way.
     let addr = decode_addr(unsafe { storage.assume_init_ref() }, len)?;
     Ok((fd, addr))
+}
+
+/// Whether `err` is the process or the system running out of descriptors,
+/// buffers or memory.
+pub(crate) fn is_out_of_resources(err: &io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(EMFILE | ENFILE | ENOBUFS | ENOMEM))
 }
 
 /// The pending error of a socket (`SO_ERROR`), cleared by reading it: how a
