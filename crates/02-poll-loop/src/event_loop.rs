@@ -6,13 +6,14 @@ use std::fmt;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use crate::driver::{Driver, ThreadDriver};
-use crate::ready::Runnable;
+use crate::ready::Work;
+use crate::schedule::{Runnable, Scheduler};
 use crate::task::{BoxFuture, MainWaker, Shared, TaskId, Tasks};
 use crate::{Handle, LoopError, ReadyQueue};
 
@@ -46,6 +47,10 @@ pub enum PanicSource {
     Callback,
     /// A task from `spawn`; the task is dropped.
     Task(TaskId),
+    /// A failed task (stage 5's) whose error nobody looked at, reported when
+    /// the last handle to it is gone, as asyncio's "Task exception was never
+    /// retrieved". The message names the task.
+    NeverRetrieved,
 }
 
 /// A panic the loop caught, handed to the exception handler.
@@ -62,6 +67,7 @@ impl fmt::Display for PanicReport {
         match self.source {
             PanicSource::Callback => write!(f, "a callback panicked: {}", self.message),
             PanicSource::Task(id) => write!(f, "{id} panicked: {}", self.message),
+            PanicSource::NeverRetrieved => write!(f, "Task exception was never retrieved: {}", self.message),
         }
     }
 }
@@ -77,6 +83,8 @@ struct Core {
     from_driver: RefCell<ReadyQueue>,
     /// A reused buffer for the ids taken out of `shared`.
     woken: RefCell<Vec<TaskId>>,
+    /// A reused buffer for the stage 5 tasks taken out of `shared`.
+    injected: RefCell<Vec<Arc<dyn Runnable>>>,
     tasks: RefCell<Tasks>,
     /// What wakers on any thread reach.
     shared: Arc<Shared>,
@@ -88,6 +96,16 @@ struct Core {
     exception_handler: RefCell<Option<ExceptionHandler>>,
     /// Values later stages attach to the loop, one per type.
     extensions: RefCell<Vec<Rc<dyn Any>>>,
+    /// What later stages want done when the loop closes.
+    close_hooks: RefCell<Vec<Box<dyn FnOnce()>>>,
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        // A loop dropped without `close`: injected tasks would otherwise keep
+        // themselves alive through their wakers' references to `shared`.
+        drop(self.shared.shut_down());
+    }
 }
 
 thread_local! {
@@ -106,6 +124,23 @@ pub fn get_running_loop() -> Result<EventLoop, LoopError> {
     CURRENT.with(|current| current.borrow().clone()).ok_or(LoopError::NoRunningLoop)
 }
 // ANCHOR_END: get_running_loop
+
+/// Calls `f` with the loop running on this thread, without cloning it;
+/// `None` if no loop runs here (or this thread is entering or leaving one).
+pub(crate) fn with_running<R>(f: impl FnOnce(&EventLoop) -> R) -> Option<R> {
+    CURRENT.with(|current| current.try_borrow().ok()?.as_ref().map(f))
+}
+
+/// The message of a caught panic: its payload when that is a string.
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "(a panic payload that is not a string)".to_owned()
+    }
+}
 
 /// Runs `future` on a new loop and closes the loop, as `asyncio.run()`.
 ///
@@ -134,6 +169,7 @@ impl EventLoop {
                 ready: RefCell::default(),
                 from_driver: RefCell::default(),
                 woken: RefCell::default(),
+                injected: RefCell::default(),
                 tasks: RefCell::default(),
                 shared,
                 driver: RefCell::new(driver),
@@ -142,6 +178,7 @@ impl EventLoop {
                 closed: Cell::new(false),
                 exception_handler: RefCell::new(None),
                 extensions: RefCell::default(),
+                close_hooks: RefCell::default(),
             }),
         }
     }
@@ -290,12 +327,19 @@ impl EventLoop {
         let ready = self.core.ready.borrow_mut().take_all();
         let from_driver = self.core.from_driver.borrow_mut().take_all();
         let tasks = self.core.tasks.borrow_mut().drain();
-        for runnable in ready.into_iter().chain(from_driver) {
-            if let Runnable::Callback(handle) = runnable {
+        for work in ready.into_iter().chain(from_driver) {
+            if let Work::Callback(handle) = work {
                 handle.cancel();
             }
         }
         drop(tasks);
+        // Stage 5 drops its pending tasks here; whatever they wake on the way
+        // is injected, and then dropped with the injection queue.
+        let hooks = std::mem::take(&mut *self.core.close_hooks.borrow_mut());
+        for hook in hooks {
+            hook();
+        }
+        drop(self.core.shared.shut_down());
         self.core.driver.borrow_mut().close();
         Ok(())
     }
@@ -303,6 +347,35 @@ impl EventLoop {
     /// How many spawned tasks have not finished yet.
     pub fn task_count(&self) -> usize {
         self.core.tasks.borrow().len()
+    }
+
+    /// A [`Scheduler`] that queues stage 5's tasks on this loop from any
+    /// thread.
+    pub fn scheduler(&self) -> Scheduler {
+        Scheduler::new(Arc::clone(&self.core.shared))
+    }
+
+    /// Registers `hook` to run once when the loop is closed, after pending
+    /// callbacks are cancelled and before the driver closes. Stage 5 drops
+    /// its pending tasks this way. On a closed loop, `hook` runs at once.
+    pub fn on_close(&self, hook: impl FnOnce() + 'static) {
+        if self.is_closed() {
+            hook();
+        } else {
+            self.core.close_hooks.borrow_mut().push(Box::new(hook));
+        }
+    }
+
+    /// Hands `report` to the exception handler, as
+    /// `loop.call_exception_handler()`: the handler set with
+    /// [`set_exception_handler`](EventLoop::set_exception_handler), or by
+    /// default a line on stderr.
+    pub fn call_exception_handler(&self, report: &PanicReport) {
+        let handler = self.core.exception_handler.borrow().clone();
+        match handler {
+            Some(handler) => handler(report),
+            None => eprintln!("stepio: {report}; the loop goes on"),
+        }
     }
 
     /// Sets the function that receives panics caught in callbacks and tasks,
@@ -376,14 +449,15 @@ impl EventLoop {
         // for the next turn, after the driver has been checked again.
         let n_ready = self.core.ready.borrow().len();
         for _ in 0..n_ready {
-            let Some(runnable) = self.core.ready.borrow_mut().pop() else { break };
-            match runnable {
-                Runnable::Callback(handle) => {
+            let Some(work) = self.core.ready.borrow_mut().pop() else { break };
+            match work {
+                Work::Callback(handle) => {
                     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| handle.run())) {
                         self.report(PanicSource::Callback, payload);
                     }
                 }
-                Runnable::Task(id) => self.poll_task(id),
+                Work::Task(id) => self.poll_task(id),
+                Work::Runnable(task) => task.run(self),
             }
         }
         Ok(())
@@ -396,10 +470,38 @@ impl EventLoop {
     fn collect_woken(&self) {
         let mut woken = self.core.woken.borrow_mut();
         self.core.shared.take_woken(&mut woken);
+        let mut injected = self.core.injected.borrow_mut();
+        self.core.shared.take_injected(&mut injected);
         let mut ready = self.core.ready.borrow_mut();
         for id in woken.drain(..) {
             ready.push_task(id);
         }
+        for task in injected.drain(..) {
+            ready.push_runnable(task);
+        }
+    }
+
+    /// Queues `task` on the ready queue directly, if `shared` is this loop's
+    /// and the queue is not borrowed; otherwise hands the task back.
+    pub(crate) fn push_local(
+        &self,
+        shared: &Arc<Shared>,
+        task: Arc<dyn Runnable>,
+    ) -> Result<(), Arc<dyn Runnable>> {
+        if !Arc::ptr_eq(shared, &self.core.shared) {
+            return Err(task);
+        }
+        match self.core.ready.try_borrow_mut() {
+            Ok(mut ready) => {
+                ready.push_runnable(task);
+                Ok(())
+            }
+            Err(_) => Err(task),
+        }
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.core.shared
     }
 }
 
@@ -431,19 +533,36 @@ impl EventLoop {
 
 impl EventLoop {
     fn report(&self, source: PanicSource, payload: Box<dyn Any + Send>) {
-        let message = if let Some(text) = payload.downcast_ref::<&str>() {
-            (*text).to_owned()
-        } else if let Some(text) = payload.downcast_ref::<String>() {
-            text.clone()
-        } else {
-            "(a panic payload that is not a string)".to_owned()
-        };
-        let report = PanicReport { source, message };
-        let handler = self.core.exception_handler.borrow().clone();
-        match handler {
-            Some(handler) => handler(&report),
-            None => eprintln!("stepio: {report}; the loop goes on"),
-        }
+        let report = PanicReport { source, message: panic_message(&*payload) };
+        self.call_exception_handler(&report);
+    }
+}
+
+/// A reference to a loop that does not keep it alive, from
+/// [`EventLoop::downgrade`]. Stage 5's bare futures hold one, to schedule
+/// their done callbacks without keeping a dropped loop in memory.
+#[derive(Clone)]
+pub struct WeakEventLoop {
+    core: Weak<Core>,
+}
+
+impl WeakEventLoop {
+    /// The loop, if it still exists.
+    pub fn upgrade(&self) -> Option<EventLoop> {
+        self.core.upgrade().map(|core| EventLoop { core })
+    }
+}
+
+impl fmt::Debug for WeakEventLoop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WeakEventLoop").field("alive", &(self.core.strong_count() > 0)).finish()
+    }
+}
+
+impl EventLoop {
+    /// A reference to this loop that does not keep it alive.
+    pub fn downgrade(&self) -> WeakEventLoop {
+        WeakEventLoop { core: Rc::downgrade(&self.core) }
     }
 }
 

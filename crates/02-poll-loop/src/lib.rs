@@ -39,6 +39,8 @@
 //! - [`handle`]: `Handle`, a cancellable scheduled callback.
 //! - [`ready`]: the ready queue drivers push callbacks to.
 //! - [`task`]: the task slab and the wakers that requeue tasks.
+//! - [`schedule`]: `Runnable` and `Scheduler`, through which stage 5's
+//!   tasks (one allocation each) are queued and run.
 //! - [`error`]: `LoopError`, with asyncio's messages.
 //!
 //! ## What this stage deliberately leaves out
@@ -59,13 +61,17 @@ pub mod error;
 pub mod event_loop;
 pub mod handle;
 pub mod ready;
+pub mod schedule;
 pub mod task;
 
 pub use driver::{Driver, ThreadDriver, Unpark};
 pub use error::LoopError;
-pub use event_loop::{EventLoop, PanicReport, PanicSource, get_running_loop, run};
+pub use event_loop::{
+    EventLoop, PanicReport, PanicSource, WeakEventLoop, get_running_loop, panic_message, run,
+};
 pub use handle::Handle;
 pub use ready::ReadyQueue;
+pub use schedule::{Runnable, Scheduler};
 pub use task::TaskId;
 
 #[cfg(test)]

@@ -1,17 +1,31 @@
 //! The ready queue: what the loop will run on its next turn.
 
 use std::collections::VecDeque;
+use std::fmt;
+use std::sync::Arc;
 
 use crate::Handle;
+use crate::schedule::Runnable;
 use crate::task::TaskId;
 
 /// One unit of ready work.
-#[derive(Debug)]
-pub(crate) enum Runnable {
+pub(crate) enum Work {
     /// A callback from `call_soon` (or a driver), run unless cancelled.
     Callback(Handle),
     /// A task whose waker was called; it is polled once.
     Task(TaskId),
+    /// A task that owns itself (stage 5's), queued by its waker.
+    Runnable(Arc<dyn Runnable>),
+}
+
+impl fmt::Debug for Work {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Work::Callback(handle) => f.debug_tuple("Callback").field(handle).finish(),
+            Work::Task(id) => f.debug_tuple("Task").field(id).finish(),
+            Work::Runnable(_) => f.write_str("Runnable"),
+        }
+    }
 }
 
 /// The FIFO queue of work that is ready to run, as asyncio's `_ready` deque.
@@ -21,14 +35,14 @@ pub(crate) enum Runnable {
 /// one, after the driver has been checked for events.
 #[derive(Debug, Default)]
 pub struct ReadyQueue {
-    items: VecDeque<Runnable>,
+    items: VecDeque<Work>,
 }
 
 impl ReadyQueue {
     /// Queues a callback at the back. Drivers use this for callbacks that
     /// became due (timers, in stage 3).
     pub fn push(&mut self, handle: Handle) {
-        self.items.push_back(Runnable::Callback(handle));
+        self.items.push_back(Work::Callback(handle));
     }
 
     /// The number of entries queued.
@@ -42,10 +56,14 @@ impl ReadyQueue {
     }
 
     pub(crate) fn push_task(&mut self, task: TaskId) {
-        self.items.push_back(Runnable::Task(task));
+        self.items.push_back(Work::Task(task));
     }
 
-    pub(crate) fn pop(&mut self) -> Option<Runnable> {
+    pub(crate) fn push_runnable(&mut self, task: Arc<dyn Runnable>) {
+        self.items.push_back(Work::Runnable(task));
+    }
+
+    pub(crate) fn pop(&mut self) -> Option<Work> {
         self.items.pop_front()
     }
 
@@ -55,7 +73,7 @@ impl ReadyQueue {
     }
 
     /// Empties the queue, returning what it held.
-    pub(crate) fn take_all(&mut self) -> VecDeque<Runnable> {
+    pub(crate) fn take_all(&mut self) -> VecDeque<Work> {
         std::mem::take(&mut self.items)
     }
 }

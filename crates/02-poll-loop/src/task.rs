@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Wake, Waker};
 
 use crate::driver::Unpark;
+use crate::schedule::Runnable;
 
 /// Names a task of one loop: a slot index plus the slot's generation, so a
 /// late wake for a finished task cannot poll a new task that reuses its slot.
@@ -38,6 +39,11 @@ pub(crate) struct Shared {
     woken: Mutex<Vec<TaskId>>,
     /// Interrupts the driver's `park`, so a sleeping loop notices the wake.
     unparker: Arc<dyn Unpark>,
+    /// Stage 5's tasks woken from other threads (or while the loop was not
+    /// running), in wake order.
+    injected: Mutex<Vec<Arc<dyn Runnable>>>,
+    /// Set when the loop closes: from then on an injected task is dropped.
+    pub(crate) closed: AtomicBool,
 }
 
 /// The waker of one task. Lives as long as any `Waker` clone of it.
@@ -66,7 +72,41 @@ impl Wake for TaskWaker {
 
 impl Shared {
     pub(crate) fn new(unparker: Arc<dyn Unpark>) -> Arc<Shared> {
-        Arc::new(Shared { woken: Mutex::new(Vec::new()), unparker })
+        Arc::new(Shared {
+            woken: Mutex::new(Vec::new()),
+            unparker,
+            injected: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
+        })
+    }
+
+    /// Queues a stage 5 task from outside the running loop, and unparks it.
+    pub(crate) fn inject(&self, task: Arc<dyn Runnable>) {
+        {
+            let mut injected = self.injected.lock().unwrap_or_else(|e| e.into_inner());
+            // Checked under the lock, so that `shut_down` cannot miss a task.
+            if self.closed.load(Ordering::Acquire) {
+                drop(injected);
+                drop(task);
+                return;
+            }
+            injected.push(task);
+        }
+        self.unparker.unpark();
+    }
+
+    /// Moves the injected tasks into `into`, which must be empty.
+    pub(crate) fn take_injected(&self, into: &mut Vec<Arc<dyn Runnable>>) {
+        debug_assert!(into.is_empty());
+        std::mem::swap(&mut *self.injected.lock().unwrap_or_else(|e| e.into_inner()), into);
+    }
+
+    /// Refuses injections from now on, and returns those still queued so the
+    /// caller can drop them outside the lock.
+    pub(crate) fn shut_down(&self) -> Vec<Arc<dyn Runnable>> {
+        let mut injected = self.injected.lock().unwrap_or_else(|e| e.into_inner());
+        self.closed.store(true, Ordering::Release);
+        std::mem::take(&mut *injected)
     }
 
     /// Moves the woken ids into `into`, which must be empty, in wake order.

@@ -1,0 +1,83 @@
+//! The door later stages use to put their own tasks on the ready queue.
+//!
+//! Stage 2's [`spawn`](crate::EventLoop::spawn) keeps tasks in the loop's
+//! slab: two allocations per task, and a mutex on every wake. Stage 5 keeps
+//! each task in one allocation of its own instead, and needs only two things
+//! from the loop: a way to queue that allocation when it is woken (a
+//! [`Scheduler`]), and a call back to run it (the [`Runnable`] trait).
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use crate::EventLoop;
+use crate::event_loop::with_running;
+use crate::task::Shared;
+
+// ANCHOR: runnable
+/// A task that the loop runs without owning it: stage 5's tasks.
+///
+/// The loop holds an `Arc<dyn Runnable>` on its ready queue for each queued
+/// task, and calls [`run`](Runnable::run) once per entry. It is `Send +
+/// Sync` because wakers may queue it from any thread; the task itself
+/// decides what those threads may touch.
+pub trait Runnable: Send + Sync + 'static {
+    /// Runs the task once (polls it, or finishes it if it was cancelled).
+    ///
+    /// The loop calls this on its own thread and passes itself: since an
+    /// [`EventLoop`] is neither `Send` nor `Sync`, holding one proves that
+    /// the caller is on the loop's thread, which is what a task with a
+    /// non-`Send` future needs to know.
+    fn run(self: Arc<Self>, event_loop: &EventLoop);
+}
+// ANCHOR_END: runnable
+
+// ANCHOR: scheduler
+/// Queues [`Runnable`]s on one loop, from any thread.
+///
+/// On the loop's own thread, while the loop runs, a task goes straight onto
+/// the ready queue: no lock, no system call. From anywhere else it goes
+/// through the loop's injection queue (a mutex) and unparks the driver.
+#[derive(Clone)]
+pub struct Scheduler {
+    shared: Arc<Shared>,
+}
+
+impl Scheduler {
+    /// Queues `task` to run on a coming turn of the loop.
+    ///
+    /// After the loop is closed, the task is dropped instead: a closed loop
+    /// runs nothing, and keeping the task would keep it alive for ever.
+    pub fn schedule(&self, task: Arc<dyn Runnable>) {
+        let mut task = Some(task);
+        with_running(|event_loop| {
+            let local = task.take().expect("taken once");
+            task = event_loop.push_local(&self.shared, local).err();
+        });
+        if let Some(task) = task {
+            self.shared.inject(task);
+        }
+    }
+
+    /// Whether this scheduler queues onto `event_loop`.
+    pub fn is_for(&self, event_loop: &EventLoop) -> bool {
+        Arc::ptr_eq(&self.shared, event_loop.shared())
+    }
+
+    /// Whether the loop was closed: scheduling now drops the task.
+    pub fn is_closed(&self) -> bool {
+        self.shared.closed.load(Ordering::Acquire)
+    }
+}
+// ANCHOR_END: scheduler
+
+impl Scheduler {
+    pub(crate) fn new(shared: Arc<Shared>) -> Scheduler {
+        Scheduler { shared }
+    }
+}
+
+impl std::fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scheduler").field("closed", &self.is_closed()).finish()
+    }
+}

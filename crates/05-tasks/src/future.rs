@@ -1,0 +1,228 @@
+//! `BareFuture<T>`: a result that someone sets later, awaited by many, as
+//! asyncio's `Future`.
+
+use std::cell::{Cell, RefCell};
+use std::error::Error;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use stepio_poll_loop::{EventLoop, WeakEventLoop};
+
+use crate::TaskError;
+
+// ANCHOR: bare_future
+/// A value that is not there yet, as asyncio's `Future` (which Rust's
+/// `Future` trait names something else, hence "bare": no task behind it).
+///
+/// Whoever holds a clone can complete it once, with
+/// [`set_result`](BareFuture::set_result),
+/// [`set_exception`](BareFuture::set_exception) or
+/// [`cancel`](BareFuture::cancel); any number of tasks can await clones of
+/// it meanwhile, and each gets a clone of the outcome. Done callbacks run
+/// through the loop, as a task's do.
+///
+/// It belongs to one loop's thread (it is not `Send`); chapter 7 brings
+/// results from other threads.
+pub struct BareFuture<T> {
+    inner: Rc<Inner<T>>,
+    /// This clone's place in `waiters`, once it has been polled.
+    waiter: Cell<Option<usize>>,
+}
+
+struct Inner<T> {
+    state: RefCell<State<T>>,
+    /// Where done callbacks are scheduled. Weak, so that a future held by a
+    /// task held by the loop does not keep the loop alive.
+    event_loop: WeakEventLoop,
+}
+
+struct State<T> {
+    outcome: Option<Result<T, TaskError>>,
+    /// One entry per awaiting clone; `None` once woken or dropped.
+    waiters: Vec<Option<Waker>>,
+    free: Vec<usize>,
+    callbacks: Vec<Callback<T>>,
+}
+// ANCHOR_END: bare_future
+
+/// A done callback of a bare future.
+type Callback<T> = Box<dyn FnOnce(&BareFuture<T>)>;
+
+impl<T: 'static> BareFuture<T> {
+    /// A future that is not done yet, bound to `event_loop`, as
+    /// `loop.create_future()`.
+    pub fn new(event_loop: &EventLoop) -> BareFuture<T> {
+        BareFuture {
+            inner: Rc::new(Inner {
+                state: RefCell::new(State {
+                    outcome: None,
+                    waiters: Vec::new(),
+                    free: Vec::new(),
+                    callbacks: Vec::new(),
+                }),
+                event_loop: event_loop.downgrade(),
+            }),
+            waiter: Cell::new(None),
+        }
+    }
+
+    /// Completes the future with `value`, as `Future.set_result()`, and wakes
+    /// every task that awaits it.
+    ///
+    /// # Errors
+    ///
+    /// [`TaskError::InvalidState`] if it was already done: set, failed or
+    /// cancelled. Nothing changes then.
+    pub fn set_result(&self, value: T) -> Result<(), TaskError> {
+        self.complete(Ok(value))
+    }
+
+    /// Completes the future with an error, as `Future.set_exception()`:
+    /// awaiting it gives [`TaskError::Exception`].
+    ///
+    /// # Errors
+    ///
+    /// As [`set_result`](BareFuture::set_result).
+    pub fn set_exception(&self, error: impl Error + Send + Sync + 'static) -> Result<(), TaskError> {
+        self.complete(Err(TaskError::Exception(Arc::new(error))))
+    }
+
+    /// Cancels the future, as `Future.cancel()`: awaiting it gives
+    /// [`TaskError::Cancelled`]. Returns `false` if it was already done.
+    pub fn cancel(&self) -> bool {
+        self.complete(Err(TaskError::Cancelled)).is_ok()
+    }
+
+    /// Whether it is done, as `Future.done()`.
+    pub fn done(&self) -> bool {
+        self.inner.state.borrow().outcome.is_some()
+    }
+
+    /// Whether it was cancelled, as `Future.cancelled()`.
+    pub fn cancelled(&self) -> bool {
+        matches!(self.inner.state.borrow().outcome, Some(Err(TaskError::Cancelled)))
+    }
+
+    /// The result, without waiting, as `Future.result()`.
+    ///
+    /// # Errors
+    ///
+    /// [`TaskError::InvalidState`] if it is not done; otherwise the error it
+    /// was completed with.
+    pub fn result(&self) -> Result<T, TaskError>
+    where
+        T: Clone,
+    {
+        match &self.inner.state.borrow().outcome {
+            Some(outcome) => outcome.clone(),
+            None => Err(TaskError::InvalidState("Result is not set.")),
+        }
+    }
+
+    /// Calls `callback` with the future once it is done, through the loop,
+    /// in the order added, as `Future.add_done_callback()`.
+    pub fn add_done_callback(&self, callback: impl FnOnce(&BareFuture<T>) + 'static) {
+        let mut state = self.inner.state.borrow_mut();
+        if state.outcome.is_none() {
+            state.callbacks.push(Box::new(callback));
+        } else {
+            drop(state);
+            self.call_soon(Box::new(callback));
+        }
+    }
+
+    // ANCHOR: complete
+    fn complete(&self, outcome: Result<T, TaskError>) -> Result<(), TaskError> {
+        let (waiters, callbacks) = {
+            let mut state = self.inner.state.borrow_mut();
+            if state.outcome.is_some() {
+                return Err(TaskError::InvalidState("invalid state"));
+            }
+            state.outcome = Some(outcome);
+            state.free.clear();
+            (std::mem::take(&mut state.waiters), std::mem::take(&mut state.callbacks))
+        };
+        // Woken outside the borrow: a waker may run code that looks at us.
+        for waker in waiters.into_iter().flatten() {
+            waker.wake();
+        }
+        for callback in callbacks {
+            self.call_soon(callback);
+        }
+        Ok(())
+    }
+    // ANCHOR_END: complete
+
+    fn call_soon(&self, callback: Callback<T>) {
+        let Some(event_loop) = self.inner.event_loop.upgrade() else { return };
+        let future = self.clone();
+        // A closed loop runs no callbacks; the error says only that.
+        let _ = event_loop.call_soon(move || callback(&future));
+    }
+}
+
+// ANCHOR: bare_future_poll
+impl<T: Clone + 'static> Future for BareFuture<T> {
+    type Output = Result<T, TaskError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut state = self.inner.state.borrow_mut();
+        if let Some(outcome) = &state.outcome {
+            return Poll::Ready(outcome.clone());
+        }
+        let waker = Some(cx.waker().clone());
+        match self.waiter.get() {
+            Some(index) => state.waiters[index] = waker,
+            None => {
+                let index = match state.free.pop() {
+                    Some(index) => index,
+                    None => {
+                        state.waiters.push(None);
+                        state.waiters.len() - 1
+                    }
+                };
+                state.waiters[index] = waker;
+                self.waiter.set(Some(index));
+            }
+        }
+        Poll::Pending
+    }
+}
+// ANCHOR_END: bare_future_poll
+
+impl<T> Clone for BareFuture<T> {
+    /// Another handle to the same future; each clone can be awaited.
+    fn clone(&self) -> Self {
+        BareFuture { inner: Rc::clone(&self.inner), waiter: Cell::new(None) }
+    }
+}
+
+impl<T> Drop for BareFuture<T> {
+    fn drop(&mut self) {
+        // A clone that stops waiting gives its place back.
+        if let Some(index) = self.waiter.get() {
+            let mut state = self.inner.state.borrow_mut();
+            if state.outcome.is_none() {
+                state.waiters[index] = None;
+                state.free.push(index);
+            }
+        }
+    }
+}
+
+impl<T> fmt::Debug for BareFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.inner.state.borrow();
+        let status = match &state.outcome {
+            None => "pending",
+            Some(Ok(_)) => "finished",
+            Some(Err(TaskError::Cancelled)) => "cancelled",
+            Some(Err(_)) => "failed",
+        };
+        write!(f, "<BareFuture {status}>")
+    }
+}

@@ -1,0 +1,483 @@
+//! The task cell: one allocation holding a task's state, its future, and
+//! then its outcome.
+//!
+//! ```text
+//!  Arc allocation of TaskCell<F>
+//!  +---------------------------+
+//!  | strong, weak counts       |  std's Arc header (atomic)
+//!  +---------------------------+
+//!  | Header                    |
+//!  |   state: SCHEDULED | DONE |  <- the only field other threads touch,
+//!  |   scheduler               |     with the scheduler (both thread-safe)
+//!  |   id, name, spawned at    |
+//!  |   cancel requested, ...   |
+//!  |   awaiter: Option<Waker>  |
+//!  +---------------------------+
+//!  | stage: Running(F)         |  the future, pinned in place, and then
+//!  |      | Finished(outcome)  |  its output in the same bytes
+//!  |      | Taken              |
+//!  +---------------------------+
+//!  | done callbacks            |
+//!  +---------------------------+
+//! ```
+//!
+//! Every pointer to a task points into this one allocation: the loop's ready
+//! queue holds it as an `Arc<dyn Runnable>`, the registry as an
+//! `Arc<dyn LiveTask>`, a [`Task`] handle as an `Arc<dyn TaskRef<T>>`, and a
+//! waker as the `Arc<TaskCell<F>>` itself. The compiler writes one vtable
+//! per trait and future type; async-task writes them by hand.
+
+use std::cell::{Cell, Ref, RefCell};
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, Location, catch_unwind};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, ThreadId};
+
+use stepio_poll_loop::{
+    EventLoop, PanicReport, PanicSource, Runnable, Scheduler, WeakEventLoop, panic_message,
+};
+
+use crate::TaskError;
+use crate::handle::Task;
+use crate::registry::{self, Registry};
+
+// ANCHOR: state
+/// The task is on a ready queue, or about to be put on one. Set by the
+/// first wake (or `cancel`) after a run began, from any thread; cleared by
+/// the loop right before it runs the task, so that a wake during the run
+/// queues it again. While it is set, further wakes queue nothing: a task is
+/// never on the queue twice.
+const SCHEDULED: u8 = 1 << 0;
+/// The task has finished: its future is dropped and its outcome stored.
+/// Set once, by the loop, and never cleared; wakes after it do nothing.
+const DONE: u8 = 1 << 1;
+// ANCHOR_END: state
+
+// ANCHOR: header
+/// The part of a task that does not depend on its future's type.
+pub(crate) struct Header {
+    /// [`SCHEDULED`] and [`DONE`]. With `scheduler`, the only state that a
+    /// waker on another thread reads or writes.
+    state: AtomicU8,
+    /// Queues the task on its loop from any thread.
+    scheduler: Scheduler,
+
+    // Everything below is touched on the loop's thread only.
+    /// Counts from 1 per loop, as asyncio's names `Task-1`, `Task-2`, ...
+    pub(crate) id: u64,
+    /// Where `create_task` was called.
+    pub(crate) spawned_at: &'static Location<'static>,
+    /// The loop's thread, checked when the last reference is dropped.
+    thread: ThreadId,
+    /// To reach the exception handler and `call_soon` after the run.
+    event_loop: RefCell<Option<WeakEventLoop>>,
+    /// This task's index in its loop's registry while it is not done.
+    pub(crate) slot: Cell<usize>,
+    /// `cancel` was called; the next run finishes the task as cancelled.
+    cancel_requested: Cell<bool>,
+    /// The owning [`Task`] handle exists (it may be dropped to detach).
+    handle_alive: Cell<bool>,
+    /// Someone asked for the outcome (`await`, `result`, `exception`):
+    /// a panic is then not "never retrieved".
+    pub(crate) retrieved: Cell<bool>,
+    /// Done callbacks handed to the loop that have not run yet.
+    pending_callbacks: Cell<usize>,
+    name: RefCell<Option<String>>,
+    /// The waker of whoever awaits the handle.
+    awaiter: RefCell<Option<Waker>>,
+}
+
+/// One task: its header, its future or outcome, its done callbacks.
+pub(crate) struct TaskCell<F: Future + 'static> {
+    header: Header,
+    stage: RefCell<Stage<F>>,
+    callbacks: RefCell<Vec<DoneCallback<F::Output>>>,
+}
+
+/// Where a task is in its life. The future and the outcome share memory.
+enum Stage<F: Future> {
+    /// Not finished. The future is pinned here: it is never moved out, only
+    /// dropped in place when the stage is overwritten.
+    Running(F),
+    /// Finished; the outcome waits for the handle.
+    Finished(Result<F::Output, TaskError>),
+    /// The outcome was taken by the handle, or dropped.
+    Taken,
+}
+// ANCHOR_END: header
+
+/// A done callback, given a view of the finished task.
+pub(crate) type DoneCallback<T> = Box<dyn FnOnce(&Task<T>)>;
+
+// ANCHOR: send_sync
+// SAFETY: a `TaskCell` is shared with other threads only through wakers,
+// which call `wake`, `wake_by_ref`, `clone` and `drop`. `wake` touches only
+// `header.state` (an atomic) and `header.scheduler` (`Send + Sync`).
+// Everything else (the future, the outcome, the callbacks, the `Cell`s) is
+// reached only from the loop's thread: through `Runnable::run`, which
+// asserts it was given the task's own loop (an `EventLoop` cannot leave its
+// thread); through the registry (an `Rc` inside the loop); and through
+// `Task` handles and `CurrentTask`s, which are `!Send` and made on that
+// thread. A waker may drop the last reference on another thread; `Drop`
+// below makes sure no non-`Send` value is dropped there.
+unsafe impl<F: Future + 'static> Send for TaskCell<F> {}
+// SAFETY: as for `Send`: the only fields used through `&TaskCell` on other
+// threads are the atomic state and the thread-safe scheduler.
+unsafe impl<F: Future + 'static> Sync for TaskCell<F> {}
+// ANCHOR_END: send_sync
+
+/// What the registry and [`CurrentTask`](crate::CurrentTask) need of a task,
+/// whatever its future.
+pub(crate) trait LiveTask: Runnable {
+    fn header(&self) -> &Header;
+    /// The same allocation, as the loop's queue wants it.
+    fn into_runnable(self: Arc<Self>) -> Arc<dyn Runnable>;
+    /// Drops the future of a task still pending when its loop closes.
+    fn abandon(&self);
+    /// Drops the outcome, reporting an unseen failure, once nobody can
+    /// look at it any more (no handle, no pending done callback).
+    fn release_if_unwanted(&self);
+}
+
+/// What a [`Task`] handle needs of its task.
+pub(crate) trait TaskRef<T>: LiveTask {
+    fn outcome(&self) -> Option<Ref<'_, Result<T, TaskError>>>;
+    fn take_outcome(&self) -> Option<Result<T, TaskError>>;
+    fn add_done_callback(self: Arc<Self>, callback: DoneCallback<T>);
+    fn into_live(self: Arc<Self>) -> Arc<dyn LiveTask>;
+}
+
+impl Header {
+    pub(crate) fn is_done(&self) -> bool {
+        self.state.load(Ordering::Acquire) & DONE != 0
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        // A task ends cancelled exactly when a cancel was requested before it
+        // finished (asyncio: even if the coroutine returned in that step).
+        self.is_done() && self.cancel_requested.get()
+    }
+
+    /// Marks the task scheduled, and says whether the caller must queue it:
+    /// only the first wake since the last run does, and none after `DONE`.
+    fn set_scheduled(&self) -> bool {
+        self.state.fetch_or(SCHEDULED, Ordering::AcqRel) & (SCHEDULED | DONE) == 0
+    }
+
+    pub(crate) fn name(&self) -> String {
+        match &*self.name.borrow() {
+            Some(name) => name.clone(),
+            None => format!("Task-{}", self.id),
+        }
+    }
+
+    pub(crate) fn set_name(&self, name: String) {
+        *self.name.borrow_mut() = Some(name);
+    }
+
+    pub(crate) fn register_awaiter(&self, waker: &Waker) {
+        let mut awaiter = self.awaiter.borrow_mut();
+        // Cloning a waker costs an atomic increment; skip it when the same
+        // task polls again.
+        if !awaiter.as_ref().is_some_and(|current| current.will_wake(waker)) {
+            *awaiter = Some(waker.clone());
+        }
+    }
+
+    pub(crate) fn drop_handle(&self) {
+        self.handle_alive.set(false);
+    }
+
+    fn event_loop(&self) -> Option<EventLoop> {
+        self.event_loop.borrow().as_ref()?.upgrade()
+    }
+}
+
+// ANCHOR: cancel
+/// Asks `task` to finish as cancelled at its next run, as `Task.cancel()`.
+/// Returns `false`, and does nothing, if it is already done.
+pub(crate) fn cancel(task: Arc<dyn LiveTask>) -> bool {
+    let header = task.header();
+    if header.is_done() {
+        return false;
+    }
+    header.cancel_requested.set(true);
+    // A task waiting on a timer or a socket is not on the queue: queue it,
+    // so that cancellation does not wait for its event. A running task is
+    // queued again, and finishes at its next run, after its next `await`.
+    if header.set_scheduled() {
+        header.scheduler.clone().schedule(task.into_runnable());
+    }
+    true
+}
+// ANCHOR_END: cancel
+
+impl<F: Future + 'static> TaskCell<F> {
+    /// A task for `future`, marked scheduled: the caller queues it.
+    pub(crate) fn new(
+        future: F,
+        id: u64,
+        spawned_at: &'static Location<'static>,
+        registry: &Registry,
+    ) -> TaskCell<F> {
+        TaskCell {
+            header: Header {
+                state: AtomicU8::new(SCHEDULED),
+                scheduler: registry.scheduler.clone(),
+                id,
+                spawned_at,
+                thread: registry.thread,
+                event_loop: RefCell::new(Some(registry.event_loop.clone())),
+                slot: Cell::new(usize::MAX),
+                cancel_requested: Cell::new(false),
+                handle_alive: Cell::new(true),
+                retrieved: Cell::new(false),
+                pending_callbacks: Cell::new(0),
+                name: RefCell::new(None),
+                awaiter: RefCell::new(None),
+            },
+            stage: RefCell::new(Stage::Running(future)),
+            callbacks: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Queues a new task for its first run.
+    pub(crate) fn schedule_first(self: &Arc<Self>) {
+        self.header.scheduler.schedule(Arc::clone(self) as Arc<dyn Runnable>);
+    }
+}
+
+// ANCHOR: wake
+impl<F: Future + 'static> Wake for TaskCell<F> {
+    fn wake(self: Arc<Self>) {
+        if self.header.set_scheduled() {
+            self.header.scheduler.clone().schedule(self);
+        }
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if self.header.set_scheduled() {
+            self.header.scheduler.schedule(Arc::clone(self) as Arc<dyn Runnable>);
+        }
+    }
+}
+// ANCHOR_END: wake
+
+// ANCHOR: run
+impl<F: Future + 'static> Runnable for TaskCell<F> {
+    fn run(self: Arc<Self>, event_loop: &EventLoop) {
+        // This check is what lets the `Cell`s and the future be used below.
+        assert!(self.header.scheduler.is_for(event_loop), "stepio: a task was run by another loop");
+        // Cleared before the poll: a wake from now on queues the task again.
+        let state = self.header.state.fetch_and(!SCHEDULED, Ordering::AcqRel);
+        if state & DONE != 0 {
+            return;
+        }
+        if self.header.cancel_requested.get() {
+            // Cancelled before its first poll, or while it waited: the future
+            // is dropped without being polled again.
+            self.finish(Err(TaskError::Cancelled));
+            return;
+        }
+
+        let waker = Waker::from(Arc::clone(&self));
+        let mut cx = Context::from_waker(&waker);
+        let previous = registry::set_current(self.header.slot.get());
+        let polled = {
+            let mut stage = self.stage.borrow_mut();
+            let Stage::Running(future) = &mut *stage else {
+                unreachable!("a task that is not done has its future")
+            };
+            // SAFETY: the future lives inside the `Arc` allocation, which
+            // never moves, and it is never moved out of `stage`: it is only
+            // dropped in place, when `finish` or `abandon` overwrites the
+            // stage. So it stays pinned from this first `Pin` until its drop.
+            let future = unsafe { Pin::new_unchecked(future) };
+            catch_unwind(AssertUnwindSafe(|| future.poll(&mut cx)))
+        };
+        registry::set_current(previous);
+
+        match polled {
+            Ok(Poll::Pending) => {}
+            // Cancelled during this poll (by itself, say) and then returned:
+            // asyncio still ends the task cancelled, and so do we.
+            Ok(Poll::Ready(_)) if self.header.cancel_requested.get() => {
+                self.finish(Err(TaskError::Cancelled))
+            }
+            Ok(Poll::Ready(output)) => self.finish(Ok(output)),
+            Err(payload) => self.finish(Err(TaskError::Panicked(panic_message(&*payload)))),
+        }
+    }
+}
+// ANCHOR_END: run
+
+// ANCHOR: finish
+impl<F: Future + 'static> TaskCell<F> {
+    /// Stores the outcome, drops the future, and tells everyone who waits:
+    /// the awaiter, the done callbacks, the registry.
+    fn finish(self: &Arc<Self>, outcome: Result<F::Output, TaskError>) {
+        // The future's destructor runs user code: it may panic, or wake us.
+        let outcome = match catch_unwind(AssertUnwindSafe(|| *self.stage.borrow_mut() = Stage::Taken)) {
+            Ok(()) => outcome,
+            Err(payload) => Err(TaskError::Panicked(panic_message(&*payload))),
+        };
+        *self.stage.borrow_mut() = Stage::Finished(outcome);
+        self.header.state.fetch_or(DONE, Ordering::AcqRel);
+
+        let event_loop = self.header.event_loop();
+        if let Some(registry) = event_loop.as_ref().and_then(Registry::of) {
+            registry.remove(self.header.slot.get());
+        }
+        if let Some(awaiter) = self.header.awaiter.take() {
+            awaiter.wake();
+        }
+        let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
+        if let Some(event_loop) = &event_loop {
+            for callback in callbacks {
+                self.call_soon(event_loop, callback);
+            }
+        }
+        self.release_if_unwanted();
+    }
+
+    /// Runs `callback` on the loop's next turn, with a view of this task.
+    fn call_soon(self: &Arc<Self>, event_loop: &EventLoop, callback: DoneCallback<F::Output>) {
+        let task = Task::view(Arc::clone(self) as Arc<dyn TaskRef<F::Output>>);
+        let header = &self.header;
+        header.pending_callbacks.set(header.pending_callbacks.get() + 1);
+        let scheduled = event_loop.call_soon(move || {
+            callback(&task);
+            let header = task.header();
+            header.pending_callbacks.set(header.pending_callbacks.get() - 1);
+            task.release_if_unwanted();
+        });
+        if scheduled.is_err() {
+            // A closed loop runs no callbacks; the closure was dropped.
+            header.pending_callbacks.set(header.pending_callbacks.get() - 1);
+        }
+    }
+}
+// ANCHOR_END: finish
+
+impl<F: Future + 'static> LiveTask for TaskCell<F> {
+    fn header(&self) -> &Header {
+        &self.header
+    }
+
+    fn into_runnable(self: Arc<Self>) -> Arc<dyn Runnable> {
+        self
+    }
+
+    fn abandon(&self) {
+        if self.header.is_done() {
+            return;
+        }
+        self.header.cancel_requested.set(true);
+        // The loop is closing; a destructor that panics now has nobody to
+        // tell but the exception handler, and the task ends cancelled anyway.
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| *self.stage.borrow_mut() = Stage::Taken)) {
+            if let Some(event_loop) = self.header.event_loop() {
+                let message = format!(
+                    "{} panicked while being dropped: {}",
+                    self.header.name(),
+                    panic_message(&*payload)
+                );
+                event_loop.call_exception_handler(&PanicReport { source: PanicSource::Callback, message });
+            }
+        }
+        *self.stage.borrow_mut() = Stage::Finished(Err(TaskError::Cancelled));
+        self.header.state.fetch_or(DONE, Ordering::AcqRel);
+        drop(self.header.awaiter.take());
+        drop(std::mem::take(&mut *self.callbacks.borrow_mut()));
+        self.release_if_unwanted();
+    }
+
+    // ANCHOR: release
+    fn release_if_unwanted(&self) {
+        let header = &self.header;
+        if header.handle_alive.get() || header.pending_callbacks.get() > 0 || !header.is_done() {
+            return;
+        }
+        let stage = std::mem::replace(&mut *self.stage.borrow_mut(), Stage::Taken);
+        let event_loop = header.event_loop.take().and_then(|event_loop| event_loop.upgrade());
+        if let Stage::Finished(Err(err)) = &stage {
+            if err.is_failure() && !header.retrieved.get() {
+                let message = format!("{} (created at {}) {err}", header.name(), header.spawned_at);
+                let report = PanicReport { source: PanicSource::NeverRetrieved, message };
+                match &event_loop {
+                    Some(event_loop) => event_loop.call_exception_handler(&report),
+                    None => eprintln!("stepio: {report}"),
+                }
+            }
+        }
+        // The output is dropped here, on the loop's thread.
+        drop(stage);
+    }
+    // ANCHOR_END: release
+}
+
+impl<F: Future + 'static> TaskRef<F::Output> for TaskCell<F> {
+    fn outcome(&self) -> Option<Ref<'_, Result<F::Output, TaskError>>> {
+        if !self.header.is_done() {
+            return None;
+        }
+        Ref::filter_map(self.stage.borrow(), |stage| match stage {
+            Stage::Finished(outcome) => Some(outcome),
+            _ => None,
+        })
+        .ok()
+    }
+
+    fn take_outcome(&self) -> Option<Result<F::Output, TaskError>> {
+        if !self.header.is_done() {
+            return None;
+        }
+        match std::mem::replace(&mut *self.stage.borrow_mut(), Stage::Taken) {
+            Stage::Finished(outcome) => Some(outcome),
+            _ => None,
+        }
+    }
+
+    fn add_done_callback(self: Arc<Self>, callback: DoneCallback<F::Output>) {
+        if !self.header.is_done() {
+            self.callbacks.borrow_mut().push(callback);
+        } else if let Some(event_loop) = self.header.event_loop() {
+            self.call_soon(&event_loop, callback);
+        }
+    }
+
+    fn into_live(self: Arc<Self>) -> Arc<dyn LiveTask> {
+        self
+    }
+}
+
+impl<F: Future + 'static> Drop for TaskCell<F> {
+    fn drop(&mut self) {
+        // The usual case: the loop emptied everything already.
+        let stage_empty = matches!(self.stage.get_mut(), Stage::Taken);
+        if stage_empty && self.callbacks.get_mut().is_empty() && self.header.event_loop.get_mut().is_none() {
+            return;
+        }
+        if thread::current().id() == self.header.thread {
+            return;
+        }
+        // The last reference was a waker on another thread, and something
+        // non-`Send` is left: an outcome whose handle was leaked with
+        // `mem::forget`, or the loop reference. Dropping them here would race
+        // with the loop's thread, so they are leaked instead. A future is
+        // never left: the registry keeps every unfinished task alive until the
+        // loop's thread drops its future.
+        if matches!(self.stage.get_mut(), Stage::Running(_)) {
+            // Unreachable; if it were not, freeing the memory of a pinned
+            // future without dropping it would break `Pin`'s promise.
+            eprintln!("stepio: a task's future would be dropped on another thread");
+            std::process::abort();
+        }
+        std::mem::forget(std::mem::replace(self.stage.get_mut(), Stage::Taken));
+        std::mem::forget(std::mem::take(self.callbacks.get_mut()));
+        std::mem::forget(self.header.event_loop.get_mut().take());
+    }
+}
