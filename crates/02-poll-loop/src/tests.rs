@@ -563,3 +563,73 @@ fn run_closes_the_loop_it_made() {
     .unwrap();
     assert!(output.is_closed());
 }
+
+/// A stage 5 stand-in: counts its runs, and checks it ran on its loop.
+struct CountingRunnable {
+    runs: std::sync::atomic::AtomicUsize,
+    scheduler: crate::Scheduler,
+}
+
+impl crate::Runnable for CountingRunnable {
+    fn run(self: Arc<Self>, event_loop: &EventLoop) {
+        assert!(self.scheduler.is_for(event_loop));
+        self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn scheduled_runnables_run_from_this_thread_and_others() {
+    let event_loop = EventLoop::new();
+    let scheduler = event_loop.scheduler();
+    let task = Arc::new(CountingRunnable { runs: Default::default(), scheduler: scheduler.clone() });
+    let runs = || task.runs.load(std::sync::atomic::Ordering::Relaxed);
+
+    // Before the run (the injection queue), from a callback (the ready queue
+    // directly), and from another thread while the loop is parked.
+    scheduler.schedule(Arc::clone(&task) as Arc<dyn crate::Runnable>);
+    let (lp, sched, t) = (event_loop.clone(), scheduler.clone(), Arc::clone(&task));
+    event_loop
+        .call_soon(move || {
+            sched.schedule(Arc::clone(&t) as Arc<dyn crate::Runnable>);
+            let remote = (sched.clone(), Arc::clone(&t));
+            std::thread::spawn(move || remote.0.schedule(remote.1 as Arc<dyn crate::Runnable>));
+            let lp2 = lp.clone();
+            let t = Arc::clone(&t);
+            // Stop once the third run happened, whenever it comes.
+            fn stop_after(lp: EventLoop, t: Arc<CountingRunnable>) {
+                if t.runs.load(std::sync::atomic::Ordering::Relaxed) == 3 {
+                    lp.stop();
+                } else {
+                    let again = lp.clone();
+                    lp.call_soon(move || stop_after(again, t)).unwrap();
+                }
+            }
+            stop_after(lp2, t);
+        })
+        .unwrap();
+    event_loop.run_forever().unwrap();
+    assert_eq!(runs(), 3);
+}
+
+#[test]
+fn a_closed_loop_drops_what_is_scheduled_and_runs_its_close_hooks_once() {
+    let event_loop = EventLoop::new();
+    let scheduler = event_loop.scheduler();
+    let task = Arc::new(CountingRunnable { runs: Default::default(), scheduler: scheduler.clone() });
+    scheduler.schedule(Arc::clone(&task) as Arc<dyn crate::Runnable>);
+    let hooks = Rc::new(Cell::new(0));
+    let counted = Rc::clone(&hooks);
+    event_loop.on_close(move || counted.set(counted.get() + 1));
+    event_loop.close().unwrap();
+    event_loop.close().unwrap();
+    assert_eq!(hooks.get(), 1);
+    assert!(scheduler.is_closed());
+    // The queued entry was dropped, and a new one is dropped at once.
+    assert_eq!(Arc::strong_count(&task), 1);
+    scheduler.schedule(Arc::clone(&task) as Arc<dyn crate::Runnable>);
+    assert_eq!(Arc::strong_count(&task), 1);
+    assert_eq!(task.runs.load(std::sync::atomic::Ordering::Relaxed), 0);
+    let late = Rc::clone(&hooks);
+    event_loop.on_close(move || late.set(late.get() + 10));
+    assert_eq!(hooks.get(), 11, "a hook added after close runs at once");
+}

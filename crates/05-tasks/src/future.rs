@@ -147,11 +147,20 @@ impl<T: 'static> BareFuture<T> {
             (std::mem::take(&mut state.waiters), std::mem::take(&mut state.callbacks))
         };
         // Woken outside the borrow: a waker may run code that looks at us.
-        for waker in waiters.into_iter().flatten() {
-            waker.wake();
-        }
-        for callback in callbacks {
-            self.call_soon(callback);
+        // With done callbacks, the waiters are woken after them, through
+        // the queue, as asyncio orders them (see `Task`'s `finish`).
+        let wake_all = move || waiters.into_iter().flatten().for_each(Waker::wake);
+        match self.inner.event_loop.upgrade() {
+            Some(event_loop) if !callbacks.is_empty() => {
+                for callback in callbacks {
+                    self.call_soon(callback);
+                }
+                if let Err(err) = event_loop.call_soon(wake_all) {
+                    // A closed loop: nobody runs the waiters anyway.
+                    drop(err);
+                }
+            }
+            _ => wake_all(),
         }
         Ok(())
     }

@@ -331,13 +331,25 @@ impl<F: Future + 'static> TaskCell<F> {
         if let Some(registry) = event_loop.as_ref().and_then(Registry::of) {
             registry.remove(self.header.slot.get());
         }
-        if let Some(awaiter) = self.header.awaiter.take() {
-            awaiter.wake();
-        }
+        let awaiter = self.header.awaiter.take();
         let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
-        if let Some(event_loop) = &event_loop {
-            for callback in callbacks {
-                self.call_soon(event_loop, callback);
+        match &event_loop {
+            Some(event_loop) if !callbacks.is_empty() => {
+                for callback in callbacks {
+                    self.call_soon(event_loop, callback);
+                }
+                // asyncio wakes an awaiter with a done callback of its own,
+                // added when it began to wait: after the callbacks added
+                // before. Waking it through the queue keeps that order, so
+                // `run_until_complete(task)` returns after the callbacks ran.
+                if let Some(awaiter) = awaiter {
+                    let _ = event_loop.call_soon(move || awaiter.wake());
+                }
+            }
+            _ => {
+                if let Some(awaiter) = awaiter {
+                    awaiter.wake();
+                }
             }
         }
         self.release_if_unwanted();

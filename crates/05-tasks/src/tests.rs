@@ -238,6 +238,27 @@ fn done_callbacks_run_through_the_loop_in_order() {
 }
 
 #[test]
+fn run_until_complete_returns_after_the_tasks_done_callbacks_ran() {
+    // T5: ensure_future, add_done_callback, run_until_complete(future).
+    let event_loop = EventLoop::new();
+    let printed = Rc::new(RefCell::new(Vec::new()));
+    let task = event_loop.ensure_future(async { "ends" }).unwrap();
+    let log = Rc::clone(&printed);
+    task.add_done_callback(move |task| log.borrow_mut().push(task.result().unwrap()));
+    let output = event_loop.run_until_complete(task).unwrap().unwrap();
+    assert_eq!(*printed.borrow(), ["ends"], "the callback ran before run_until_complete returned");
+    assert_eq!(output, "ends");
+
+    let future = event_loop.create_future::<u8>();
+    let log = Rc::clone(&printed);
+    future.add_done_callback(move |_| log.borrow_mut().push("future"));
+    let setter = future.clone();
+    drop(event_loop.create_task(async move { setter.set_result(1).unwrap() }).unwrap());
+    event_loop.run_until_complete(future).unwrap().unwrap();
+    assert_eq!(printed.borrow().last(), Some(&"future"));
+}
+
+#[test]
 fn a_panic_becomes_the_tasks_error_and_the_loop_goes_on() {
     let event_loop = EventLoop::new();
     let reports = capture_reports(&event_loop);
