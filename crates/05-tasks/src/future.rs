@@ -42,9 +42,8 @@ struct Inner<T> {
 
 struct State<T> {
     outcome: Option<Result<T, TaskError>>,
-    /// One entry per awaiting clone; `None` once woken or dropped.
-    waiters: Vec<Option<Waker>>,
-    free: Vec<usize>,
+    /// One entry per awaiting clone.
+    waiters: Waiters,
     callbacks: Vec<Callback<T>>,
 }
 // ANCHOR_END: bare_future
@@ -60,8 +59,7 @@ impl<T: 'static> BareFuture<T> {
             inner: Rc::new(Inner {
                 state: RefCell::new(State {
                     outcome: None,
-                    waiters: Vec::new(),
-                    free: Vec::new(),
+                    waiters: Waiters::default(),
                     callbacks: Vec::new(),
                 }),
                 event_loop: event_loop.downgrade(),
@@ -143,24 +141,22 @@ impl<T: 'static> BareFuture<T> {
                 return Err(TaskError::InvalidState("invalid state"));
             }
             state.outcome = Some(outcome);
-            state.free.clear();
             (std::mem::take(&mut state.waiters), std::mem::take(&mut state.callbacks))
         };
         // Woken outside the borrow: a waker may run code that looks at us.
         // With done callbacks, the waiters are woken after them, through
         // the queue, as asyncio orders them (see `Task`'s `finish`).
-        let wake_all = move || waiters.into_iter().flatten().for_each(Waker::wake);
-        match self.inner.event_loop.upgrade() {
-            Some(event_loop) if !callbacks.is_empty() => {
-                for callback in callbacks {
-                    self.call_soon(callback);
-                }
-                if let Err(err) = event_loop.call_soon(wake_all) {
-                    // A closed loop: nobody runs the waiters anyway.
-                    drop(err);
-                }
-            }
-            _ => wake_all(),
+        let wake_all = move || waiters.wake_all();
+        if callbacks.is_empty() {
+            wake_all();
+            return Ok(());
+        }
+        for callback in callbacks {
+            self.call_soon(callback);
+        }
+        if let Some(event_loop) = self.inner.event_loop.upgrade() {
+            // On a closed loop nobody runs the waiters anyway.
+            let _ = event_loop.call_soon(wake_all);
         }
         Ok(())
     }
@@ -183,25 +179,57 @@ impl<T: Clone + 'static> Future for BareFuture<T> {
         if let Some(outcome) = &state.outcome {
             return Poll::Ready(outcome.clone());
         }
-        let waker = Some(cx.waker().clone());
-        match self.waiter.get() {
-            Some(index) => state.waiters[index] = waker,
-            None => {
-                let index = match state.free.pop() {
-                    Some(index) => index,
-                    None => {
-                        state.waiters.push(None);
-                        state.waiters.len() - 1
-                    }
-                };
-                state.waiters[index] = waker;
-                self.waiter.set(Some(index));
-            }
-        }
+        let index = state.waiters.register(self.waiter.get(), cx.waker());
+        self.waiter.set(Some(index));
         Poll::Pending
     }
 }
 // ANCHOR_END: bare_future_poll
+
+/// The wakers of the clones that await a bare future. The first one is
+/// kept inline: most futures have one waiter, and need no `Vec` for it.
+#[derive(Default)]
+struct Waiters {
+    first: Option<Waker>,
+    /// Waiter `i + 1`; `None` once dropped.
+    more: Vec<Option<Waker>>,
+    free: Vec<usize>,
+}
+
+impl Waiters {
+    /// Stores `waker` in the waiter's place (`index`, or a new one), and
+    /// returns that place.
+    fn register(&mut self, index: Option<usize>, waker: &Waker) -> usize {
+        let index = index.unwrap_or_else(|| self.take_place());
+        let place = if index == 0 { &mut self.first } else { &mut self.more[index - 1] };
+        // The same task polling again needs no new clone.
+        if !place.as_ref().is_some_and(|current| current.will_wake(waker)) {
+            *place = Some(waker.clone());
+        }
+        index
+    }
+
+    fn take_place(&mut self) -> usize {
+        if let Some(index) = self.free.pop() {
+            return index;
+        }
+        if self.first.is_none() && self.more.is_empty() {
+            return 0;
+        }
+        self.more.push(None);
+        self.more.len()
+    }
+
+    fn remove(&mut self, index: usize) {
+        let place = if index == 0 { &mut self.first } else { &mut self.more[index - 1] };
+        *place = None;
+        self.free.push(index);
+    }
+
+    fn wake_all(self) {
+        self.first.into_iter().chain(self.more.into_iter().flatten()).for_each(Waker::wake);
+    }
+}
 
 impl<T> Clone for BareFuture<T> {
     /// Another handle to the same future; each clone can be awaited.
@@ -216,8 +244,7 @@ impl<T> Drop for BareFuture<T> {
         if let Some(index) = self.waiter.get() {
             let mut state = self.inner.state.borrow_mut();
             if state.outcome.is_none() {
-                state.waiters[index] = None;
-                state.free.push(index);
+                state.waiters.remove(index);
             }
         }
     }

@@ -279,7 +279,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
         if self.header.cancel_requested.get() {
             // Cancelled before its first poll, or while it waited: the future
             // is dropped without being polled again.
-            self.finish(Err(TaskError::Cancelled));
+            self.finish(event_loop, Err(TaskError::Cancelled));
             return;
         }
 
@@ -305,10 +305,10 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
             // Cancelled during this poll (by itself, say) and then returned:
             // asyncio still ends the task cancelled, and so do we.
             Ok(Poll::Ready(_)) if self.header.cancel_requested.get() => {
-                self.finish(Err(TaskError::Cancelled))
+                self.finish(event_loop, Err(TaskError::Cancelled))
             }
-            Ok(Poll::Ready(output)) => self.finish(Ok(output)),
-            Err(payload) => self.finish(Err(TaskError::Panicked(panic_message(&*payload)))),
+            Ok(Poll::Ready(output)) => self.finish(event_loop, Ok(output)),
+            Err(payload) => self.finish(event_loop, Err(TaskError::Panicked(panic_message(&*payload)))),
         }
     }
 }
@@ -318,7 +318,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
 impl<F: Future + 'static> TaskCell<F> {
     /// Stores the outcome, drops the future, and tells everyone who waits:
     /// the awaiter, the done callbacks, the registry.
-    fn finish(self: &Arc<Self>, outcome: Result<F::Output, TaskError>) {
+    fn finish(self: &Arc<Self>, event_loop: &EventLoop, outcome: Result<F::Output, TaskError>) {
         // The future's destructor runs user code: it may panic, or wake us.
         let outcome = match catch_unwind(AssertUnwindSafe(|| *self.stage.borrow_mut() = Stage::Taken)) {
             Ok(()) => outcome,
@@ -327,29 +327,24 @@ impl<F: Future + 'static> TaskCell<F> {
         *self.stage.borrow_mut() = Stage::Finished(outcome);
         self.header.state.fetch_or(DONE, Ordering::AcqRel);
 
-        let event_loop = self.header.event_loop();
-        if let Some(registry) = event_loop.as_ref().and_then(Registry::of) {
+        if let Some(registry) = Registry::of(event_loop) {
             registry.remove(self.header.slot.get());
         }
         let awaiter = self.header.awaiter.take();
         let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
-        match &event_loop {
-            Some(event_loop) if !callbacks.is_empty() => {
-                for callback in callbacks {
-                    self.call_soon(event_loop, callback);
-                }
+        let had_callbacks = !callbacks.is_empty();
+        for callback in callbacks {
+            self.call_soon(event_loop, callback);
+        }
+        if let Some(awaiter) = awaiter {
+            if had_callbacks {
                 // asyncio wakes an awaiter with a done callback of its own,
                 // added when it began to wait: after the callbacks added
                 // before. Waking it through the queue keeps that order, so
                 // `run_until_complete(task)` returns after the callbacks ran.
-                if let Some(awaiter) = awaiter {
-                    let _ = event_loop.call_soon(move || awaiter.wake());
-                }
-            }
-            _ => {
-                if let Some(awaiter) = awaiter {
-                    awaiter.wake();
-                }
+                let _ = event_loop.call_soon(move || awaiter.wake());
+            } else {
+                awaiter.wake();
             }
         }
         self.release_if_unwanted();
