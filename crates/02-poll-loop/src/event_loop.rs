@@ -1,6 +1,6 @@
 //! `EventLoop`: the ready queue, the tasks, and the turn that runs them.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
@@ -94,8 +94,9 @@ struct Core {
     stopping: Cell<bool>,
     closed: Cell<bool>,
     exception_handler: RefCell<Option<ExceptionHandler>>,
-    /// Values later stages attach to the loop, one per type.
-    extensions: RefCell<Vec<Rc<dyn Any>>>,
+    /// Values later stages attach to the loop, one per type. The type id is
+    /// kept beside each, so a lookup compares ids without a virtual call.
+    extensions: RefCell<Vec<(TypeId, Rc<dyn Any>)>>,
     /// What later stages want done when the loop closes.
     close_hooks: RefCell<Vec<Box<dyn FnOnce()>>>,
 }
@@ -392,15 +393,15 @@ impl EventLoop {
     /// (so that, as in asyncio, the clock can still be read).
     pub fn insert_extension<T: Any>(&self, value: Rc<T>) {
         let mut extensions = self.core.extensions.borrow_mut();
-        extensions.retain(|extension| !extension.is::<T>());
-        extensions.push(value);
+        extensions.retain(|(type_id, _)| *type_id != TypeId::of::<T>());
+        extensions.push((TypeId::of::<T>(), value));
     }
 
     /// The value of type `T` attached with
     /// [`insert_extension`](EventLoop::insert_extension), if any.
     pub fn extension<T: Any>(&self) -> Option<Rc<T>> {
         let extensions = self.core.extensions.borrow();
-        let extension = extensions.iter().find(|extension| extension.is::<T>())?;
+        let (_, extension) = extensions.iter().find(|(type_id, _)| *type_id == TypeId::of::<T>())?;
         Rc::clone(extension).downcast::<T>().ok()
     }
 

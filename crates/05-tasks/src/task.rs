@@ -409,9 +409,10 @@ impl<F: Future + 'static> LiveTask for TaskCell<F> {
             return;
         }
         let stage = std::mem::replace(&mut *self.stage.borrow_mut(), Stage::Taken);
-        let event_loop = header.event_loop.take().and_then(|event_loop| event_loop.upgrade());
+        let event_loop = header.event_loop.take();
         if let Stage::Finished(Err(err)) = &stage {
             if err.is_failure() && !header.retrieved.get() {
+                let event_loop = event_loop.and_then(|event_loop| event_loop.upgrade());
                 let message = format!("{} (created at {}) {err}", header.name(), header.spawned_at);
                 let report = PanicReport { source: PanicSource::NeverRetrieved, message };
                 match &event_loop {
