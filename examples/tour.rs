@@ -36,6 +36,14 @@ mod ch04_http_client;
 #[allow(dead_code)] // its `main` serves or parses flags; the tour does not call it
 #[path = "ch04_http_server.rs"]
 mod ch04_http_server;
+#[path = "ch05_blocking_mistake.rs"]
+mod ch05_blocking_mistake;
+#[path = "ch05_done_callback.rs"]
+mod ch05_done_callback;
+#[path = "ch05_task_cancel.rs"]
+mod ch05_task_cancel;
+#[path = "ch05_task_result.rs"]
+mod ch05_task_result;
 
 use std::error::Error;
 
@@ -90,7 +98,17 @@ fn main() -> Result<(), Box<dyn Error>> {
     example("ch04_downloads");
     ch04_downloads::main()?;
 
+    chapter("Chapter 5: tasks and futures");
+    example("ch05_task_result");
+    ch05_task_result::main()?;
+    example("ch05_task_cancel");
+    ch05_task_cancel::main()?;
+    example("ch05_done_callback");
+    ch05_done_callback::main()?;
+    example("ch05_blocking_mistake");
+    ch05_blocking_mistake::main()?;
+
     println!();
-    println!("Chapters 5 to 7 are coming: tasks, gather, thread pools.");
+    println!("Chapters 6 and 7 are coming: gather and wait, thread pools.");
     Ok(())
 }

@@ -4,9 +4,9 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 #[cfg(feature = "peers")]
 use criterion::{BenchmarkGroup, measurement::WallTime};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use stepio_poll_loop::EventLoop;
 use stepio_tasks::{BareFuture, LoopTasks, create_task};
 use stepio_waker::yield_now;
@@ -26,7 +26,8 @@ fn spawn(c: &mut Criterion) {
         b.iter(|| {
             event_loop
                 .run_until_complete(async {
-                    let tasks: Vec<_> = (0..SPAWNED).map(|n| create_task(async move { black_box(n) })).collect();
+                    let tasks: Vec<_> =
+                        (0..SPAWNED).map(|n| create_task(async move { black_box(n) })).collect();
                     for task in tasks {
                         black_box(task.await.unwrap());
                     }
@@ -151,7 +152,8 @@ mod peers {
         group.bench_function("smol_spawn_1000_await_all", |b| {
             b.iter(|| {
                 future::block_on(executor.run(async {
-                    let tasks: Vec<_> = (0..SPAWNED).map(|n| executor.spawn(async move { black_box(n) })).collect();
+                    let tasks: Vec<_> =
+                        (0..SPAWNED).map(|n| executor.spawn(async move { black_box(n) })).collect();
                     for task in tasks {
                         black_box(task.await);
                     }

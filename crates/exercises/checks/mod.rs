@@ -10,3 +10,5 @@ mod ch03_generations;
 mod ch03_level_and_slot;
 mod ch04_poll_io;
 mod ch04_read_line;
+mod ch05_cancel_token;
+mod ch05_join_handle;

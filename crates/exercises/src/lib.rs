@@ -80,6 +80,18 @@ pub const EXERCISES: &[Exercise] = &[
         title: "an async read_line that keeps the bytes past the line for next time",
         hint: include_str!("../hints/ch04_read_line.md"),
     },
+    Exercise {
+        name: "ch05_join_handle",
+        chapter: 5,
+        title: "a task handle you can await, on stage 2's spawn",
+        hint: include_str!("../hints/ch05_join_handle.md"),
+    },
+    Exercise {
+        name: "ch05_cancel_token",
+        chapter: 5,
+        title: "a token that cancels the futures it runs: dropped at an await, the awaiter told",
+        hint: include_str!("../hints/ch05_cancel_token.md"),
+    },
 ];
 
 /// Finds an exercise by name.
@@ -118,6 +130,12 @@ pub mod ch04_poll_io;
 #[cfg_attr(feature = "solutions", path = "../solutions/ch04_read_line.rs")]
 #[cfg_attr(not(feature = "solutions"), path = "../starter/ch04_read_line.rs")]
 pub mod ch04_read_line;
+#[cfg_attr(feature = "solutions", path = "../solutions/ch05_cancel_token.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch05_cancel_token.rs")]
+pub mod ch05_cancel_token;
+#[cfg_attr(feature = "solutions", path = "../solutions/ch05_join_handle.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch05_join_handle.rs")]
+pub mod ch05_join_handle;
 
 #[cfg(test)]
 #[path = "../checks/mod.rs"]
