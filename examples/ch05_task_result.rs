@@ -4,7 +4,8 @@
 //! The handle is asked `done()` and `result()` before the run, and
 //! `done()` after it. In Rust, `run_until_complete` (like any `await` of
 //! the handle) hands the result over: the task's output is moved to the
-//! caller, not shared, so there is nothing left for a later `result()`. (The tutorial's `my_task` calls a blocking sleep;
+//! caller, not shared, so there is nothing left for a later `result()`.
+//! (The tutorial's `my_task` calls a blocking sleep;
 //! `ch05_blocking_mistake` shows what that does. This one awaits.)
 
 use std::time::Duration;

@@ -458,7 +458,13 @@ impl EventLoop {
                     }
                 }
                 Work::Task(id) => self.poll_task(id),
-                Work::Runnable(task) => task.run(self),
+                // Stage 5 catches a task's panics itself; this catches one
+                // from a destructor it runs (a task's output, say).
+                Work::Runnable(task) => {
+                    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| task.run(self))) {
+                        self.report(PanicSource::Callback, payload);
+                    }
+                }
             }
         }
         Ok(())

@@ -138,7 +138,7 @@ impl<T: 'static> BareFuture<T> {
         let (waiters, callbacks) = {
             let mut state = self.inner.state.borrow_mut();
             if state.outcome.is_some() {
-                return Err(TaskError::InvalidState("invalid state"));
+                return Err(TaskError::InvalidState("the future is already done"));
             }
             state.outcome = Some(outcome);
             (std::mem::take(&mut state.waiters), std::mem::take(&mut state.callbacks))

@@ -242,7 +242,8 @@ impl CurrentTask {
     }
 
     /// Cancels the running task: it finishes cancelled at its next `await`
-    /// that is not ready (see [`Task::cancel`]). Returns `true`.
+    /// that is not ready (see [`Task::cancel`]). Returns `false` only if the
+    /// task has finished (a `CurrentTask` kept after its task ended).
     pub fn cancel(&self) -> bool {
         task::cancel(Arc::clone(&self.task))
     }

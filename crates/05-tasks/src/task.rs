@@ -352,22 +352,27 @@ impl<F: Future + 'static> TaskCell<F> {
 
     /// Runs `callback` on the loop's next turn, with a view of this task.
     fn call_soon(self: &Arc<Self>, event_loop: &EventLoop, callback: DoneCallback<F::Output>) {
-        let task = Task::view(Arc::clone(self) as Arc<dyn TaskRef<F::Output>>);
         let header = &self.header;
         header.pending_callbacks.set(header.pending_callbacks.get() + 1);
-        let scheduled = event_loop.call_soon(move || {
-            callback(&task);
-            let header = task.header();
-            header.pending_callbacks.set(header.pending_callbacks.get() - 1);
-            task.release_if_unwanted();
-        });
-        if scheduled.is_err() {
-            // A closed loop runs no callbacks; the closure was dropped.
-            header.pending_callbacks.set(header.pending_callbacks.get() - 1);
-        }
+        let pending = PendingCallback(Task::view(Arc::clone(self) as Arc<dyn TaskRef<F::Output>>));
+        // If the loop closes first, the closure is dropped unrun, and
+        // `pending`'s destructor still counts the callback out.
+        let _ = event_loop.call_soon(move || callback(&pending.0));
     }
 }
 // ANCHOR_END: finish
+
+/// A done callback handed to the loop: counted in `pending_callbacks` until
+/// it has run or was dropped unrun.
+struct PendingCallback<T: 'static>(Task<T>);
+
+impl<T: 'static> Drop for PendingCallback<T> {
+    fn drop(&mut self) {
+        let header = self.0.header();
+        header.pending_callbacks.set(header.pending_callbacks.get() - 1);
+        self.0.release_if_unwanted();
+    }
+}
 
 impl<F: Future + 'static> LiveTask for TaskCell<F> {
     fn header(&self) -> &Header {
@@ -473,9 +478,10 @@ impl<F: Future + 'static> Drop for TaskCell<F> {
             return;
         }
         // The last reference was a waker on another thread, and something
-        // non-`Send` is left: an outcome whose handle was leaked with
-        // `mem::forget`, or the loop reference. Dropping them here would race
-        // with the loop's thread, so they are leaked instead. A future is
+        // non-`Send` is left: an outcome or the loop reference of a task
+        // whose handle is gone but was never released (a `Task` leaked with
+        // `mem::forget` inside a done callback, say). Dropping them here would
+        // race with the loop's thread, so they are leaked instead. A future is
         // never left: the registry keeps every unfinished task alive until the
         // loop's thread drops its future.
         if matches!(self.stage.get_mut(), Stage::Running(_)) {

@@ -446,7 +446,7 @@ fn completing_a_bare_future_twice_is_an_error_not_a_panic() {
     assert!(matches!(future.result(), Err(TaskError::InvalidState(_))));
     future.set_result(1).unwrap();
     let err = future.set_result(2).unwrap_err();
-    assert_eq!(err.to_string(), "invalid state: invalid state");
+    assert_eq!(err.to_string(), "invalid state: the future is already done");
     assert!(future.set_exception(io::Error::other("late")).is_err());
     assert!(!future.cancel());
     assert_eq!(future.result().unwrap(), 1);
@@ -665,4 +665,20 @@ async fn ping_a_thread(rounds: usize) -> usize {
     drop(go_tx);
     helper.join().unwrap();
     count
+}
+
+#[test]
+fn a_done_callback_dropped_by_close_still_releases_its_task() {
+    let event_loop = EventLoop::new();
+    let reports = capture_reports(&event_loop);
+    let task = event_loop.create_task(async { panic!("unseen") }).unwrap();
+    task.add_done_callback(|_| unreachable!("the loop closes before it runs"));
+    drop(task);
+    // The task finishes in this turn; its callback is queued for the next,
+    // which never comes: close drops it, and the panic is reported then.
+    event_loop.stop();
+    event_loop.run_forever().unwrap();
+    assert!(reports.borrow().is_empty());
+    event_loop.close().unwrap();
+    assert_eq!(reports.borrow().len(), 1);
 }
