@@ -147,6 +147,28 @@ impl<T: 'static> Task<T> {
         }
     }
 
+    /// Whether the task finished with a panic or an exception (not a
+    /// cancellation), without counting as looking at it: a failure seen
+    /// only through `failed` is still reported as never retrieved. Stage 6's
+    /// `wait(FirstException)` asks this.
+    pub fn failed(&self) -> bool {
+        matches!(self.cell.outcome().as_deref(), Some(Err(err)) if err.is_failure())
+    }
+
+    /// Polls for the task being done without taking its output: `Ready`
+    /// once [`done`](Task::done) is true; otherwise `cx`'s waker is woken
+    /// when the task finishes. Awaiting the handle afterwards still gives
+    /// the outcome. The handle keeps one waiter: a later `poll_done` or
+    /// `await` from another waker replaces this one.
+    pub fn poll_done(&self, cx: &mut Context<'_>) -> Poll<()> {
+        let header = self.header();
+        if header.is_done() {
+            return Poll::Ready(());
+        }
+        header.register_awaiter(cx.waker());
+        Poll::Pending
+    }
+
     // ANCHOR: add_done_callback
     /// Calls `callback` with this task once it has finished, as
     /// `Task.add_done_callback()`: through the loop (`call_soon`), after the
