@@ -16,7 +16,7 @@ use stepio_waker::join;
 
 // ANCHOR: count_down
 /// Counts down from 3, awaiting a `delay`-second sleep before each count.
-async fn count_down(name: char, delay: f64) {
+pub async fn count_down(name: char, delay: f64) {
     let event_loop = get_running_loop().expect("count_down runs on the loop");
     let indent = "\t".repeat(name as usize - 'A' as usize);
     for n in (1..=3).rev() {

@@ -16,7 +16,7 @@ use stepio_waker::join;
 
 // ANCHOR: hello
 /// Sleeps one second, then says hello.
-async fn hello(n: u32, start: Instant) {
+pub async fn hello(n: u32, start: Instant) {
     sleep(Duration::from_secs(1)).await;
     println!("Hello from {n} (after {:.4} s)", start.elapsed().as_secs_f64());
 }

@@ -12,7 +12,7 @@ use stepio_timer_wheel::{LoopTime, new_event_loop, sleep};
 
 // ANCHOR: task
 /// Waits `secs` seconds, printing before and after.
-async fn task(secs: u64) {
+pub async fn task(secs: u64) {
     let event_loop = get_running_loop().unwrap();
     println!("{:.4}: task({secs}) please wait {secs} s", event_loop.time());
     sleep(Duration::from_secs(secs)).await;

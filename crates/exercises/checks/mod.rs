@@ -12,3 +12,5 @@ mod ch04_poll_io;
 mod ch04_read_line;
 mod ch05_cancel_token;
 mod ch05_join_handle;
+mod ch06_first_ok;
+mod ch06_join_all;

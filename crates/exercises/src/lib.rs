@@ -92,6 +92,18 @@ pub const EXERCISES: &[Exercise] = &[
         title: "a token that cancels the futures it runs: dropped at an await, the awaiter told",
         hint: include_str!("../hints/ch05_cancel_token.md"),
     },
+    Exercise {
+        name: "ch06_join_all",
+        chapter: 6,
+        title: "join_all on a ReadyList: a poll looks only at the children that were woken",
+        hint: include_str!("../hints/ch06_join_all.md"),
+    },
+    Exercise {
+        name: "ch06_first_ok",
+        chapter: 6,
+        title: "the first task to succeed, on wait(FirstCompleted); cancel the rest",
+        hint: include_str!("../hints/ch06_first_ok.md"),
+    },
 ];
 
 /// Finds an exercise by name.
@@ -136,6 +148,12 @@ pub mod ch05_cancel_token;
 #[cfg_attr(feature = "solutions", path = "../solutions/ch05_join_handle.rs")]
 #[cfg_attr(not(feature = "solutions"), path = "../starter/ch05_join_handle.rs")]
 pub mod ch05_join_handle;
+#[cfg_attr(feature = "solutions", path = "../solutions/ch06_join_all.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch06_join_all.rs")]
+pub mod ch06_join_all;
+#[cfg_attr(feature = "solutions", path = "../solutions/ch06_first_ok.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch06_first_ok.rs")]
+pub mod ch06_first_ok;
 
 #[cfg(test)]
 #[path = "../checks/mod.rs"]
