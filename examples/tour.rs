@@ -44,6 +44,16 @@ mod ch05_done_callback;
 mod ch05_task_cancel;
 #[path = "ch05_task_result.rs"]
 mod ch05_task_result;
+#[path = "ch06_gather_hello.rs"]
+mod ch06_gather_hello;
+#[path = "ch06_gather_two.rs"]
+mod ch06_gather_two;
+#[path = "ch06_run_forever_gather_stop.rs"]
+mod ch06_run_forever_gather_stop;
+#[path = "ch06_wait_count_down.rs"]
+mod ch06_wait_count_down;
+#[path = "ch06_wait_first.rs"]
+mod ch06_wait_first;
 
 use std::error::Error;
 
@@ -108,7 +118,19 @@ fn main() -> Result<(), Box<dyn Error>> {
     example("ch05_blocking_mistake");
     ch05_blocking_mistake::main()?;
 
+    chapter("Chapter 6: gather and wait");
+    example("ch06_gather_hello");
+    ch06_gather_hello::main()?;
+    example("ch06_wait_count_down");
+    ch06_wait_count_down::main()?;
+    example("ch06_gather_two");
+    ch06_gather_two::main()?;
+    example("ch06_run_forever_gather_stop");
+    ch06_run_forever_gather_stop::main()?;
+    example("ch06_wait_first");
+    ch06_wait_first::main()?;
+
     println!();
-    println!("Chapters 6 and 7 are coming: gather and wait, thread pools.");
+    println!("Chapter 7 is coming: the thread-pool executor bridge.");
     Ok(())
 }
