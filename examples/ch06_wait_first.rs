@@ -72,7 +72,9 @@ pub fn main() -> Result<(), LoopError> {
         let [medium, slow] = <[Task<String>; 2]>::try_from(waited.pending).expect("two pending");
         let one_second = Duration::from_secs(1);
         match wait_for_task(medium, one_second).await {
-            Ok(outcome) => println!("{:.4}: wait_for(medium, 1 s): {:?}", event_loop.time(), outcome.unwrap()),
+            Ok(outcome) => {
+                println!("{:.4}: wait_for(medium, 1 s): {:?}", event_loop.time(), outcome.unwrap())
+            }
             Err(elapsed) => println!("{:.4}: wait_for(medium, 1 s): {elapsed}", event_loop.time()),
         }
         match wait_for_task(slow, one_second).await {

@@ -120,6 +120,7 @@ impl<F: Future> std::fmt::Debug for JoinAll<F> {
 // As for `Join`: the children are boxed.
 impl<F: Future> Unpin for JoinAll<F> {}
 
+// ANCHOR: join_all_poll
 impl<F: Future> Future for JoinAll<F> {
     type Output = Vec<F::Output>;
 
@@ -131,3 +132,4 @@ impl<F: Future> Future for JoinAll<F> {
         if all_done { Poll::Ready(self.children.iter_mut().map(Half::take).collect()) } else { Poll::Pending }
     }
 }
+// ANCHOR_END: join_all_poll

@@ -65,16 +65,10 @@ pub(crate) struct Spawner<C: IntoTask> {
 
 impl<C: IntoTask> Spawner<C> {
     pub(crate) fn new(children: impl IntoIterator<Item = C>) -> Spawner<C> {
-        let mut spawner = Spawner { unspawned: children.into_iter().collect(), children: None };
-        if let Ok(event_loop) = get_running_loop() {
-            spawner.spawn(&event_loop);
+        match get_running_loop() {
+            Ok(event_loop) => Spawner { unspawned: Vec::new(), children: Some(spawn(children, &event_loop)) },
+            Err(_) => Spawner { unspawned: children.into_iter().collect(), children: None },
         }
-        spawner
-    }
-
-    fn spawn(&mut self, event_loop: &EventLoop) {
-        let tasks = self.unspawned.drain(..).map(|child| child.into_task(event_loop));
-        self.children = Some(Children::new(tasks));
     }
 
     /// The children as tasks, created now if need be.
@@ -86,7 +80,7 @@ impl<C: IntoTask> Spawner<C> {
         if self.children.is_none() {
             let event_loop = get_running_loop()
                 .unwrap_or_else(|err| panic!("{what} was polled outside a running event loop: {err}"));
-            self.spawn(&event_loop);
+            self.children = Some(spawn(self.unspawned.drain(..), &event_loop));
         }
         self.children.as_mut().expect("spawned above")
     }
@@ -110,6 +104,14 @@ impl<C: IntoTask> Spawner<C> {
     }
 }
 // ANCHOR_END: spawner
+
+/// Creates a task for each child, in order.
+fn spawn<C: IntoTask>(
+    children: impl IntoIterator<Item = C>,
+    event_loop: &EventLoop,
+) -> Children<Task<C::Output>> {
+    Children::new(children.into_iter().map(|child| child.into_task(event_loop)))
+}
 
 /// What gather keeps while it runs; shared by [`Gather`] and [`GatherAll`].
 struct Collect<C: IntoTask, T> {

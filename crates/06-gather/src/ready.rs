@@ -17,6 +17,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Wake, Waker};
 
@@ -32,6 +33,9 @@ pub struct ReadyList {
     shared: Arc<Shared>,
     /// `wakers[i]` is child `i`'s waker, made once.
     wakers: Vec<Waker>,
+    /// The children not yet polled at all: popped first, in order, without
+    /// filling a queue with every index.
+    fresh: Range<usize>,
     /// Indices taken from `shared` and not yet popped; only the parent
     /// touches this, without a lock.
     local: VecDeque<usize>,
@@ -100,7 +104,7 @@ impl ReadyList {
         let wakers = (0..len)
             .map(|index| Waker::from(Arc::new(ChildWaker { index, shared: Arc::clone(&shared) })))
             .collect();
-        ReadyList { shared, wakers, local: (0..len).collect() }
+        ReadyList { shared, wakers, fresh: 0..len, local: VecDeque::new() }
     }
 
     /// How many children the list was made for.
@@ -127,7 +131,7 @@ impl ReadyList {
     /// (or one of the children at the start), or `None` when there is none
     /// left.
     pub fn pop(&mut self) -> Option<usize> {
-        self.local.pop_front()
+        self.fresh.next().or_else(|| self.local.pop_front())
     }
 
     /// Takes the children woken since the last refill, and makes `parent`
@@ -165,7 +169,7 @@ impl fmt::Debug for ReadyList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReadyList")
             .field("children", &self.wakers.len())
-            .field("popped_next", &self.local.len())
+            .field("popped_next", &(self.fresh.len() + self.local.len()))
             .finish_non_exhaustive()
     }
 }

@@ -37,6 +37,29 @@ fn gather_100_000(c: &mut Criterion) {
             black_box(outputs.unwrap().len())
         })
     });
+    // No gather: the same tasks, their handles awaited one by one in
+    // order. The difference is what the ready list costs.
+    group.bench_function("stepio_spawn_await_in_order_yield_once", |b| {
+        b.iter(|| {
+            event_loop
+                .run_until_complete(async {
+                    let tasks: Vec<_> = (0..CHILDREN)
+                        .map(|n| {
+                            create_task(async move {
+                                yield_now().await;
+                                black_box(n)
+                            })
+                        })
+                        .collect();
+                    let mut outputs = Vec::with_capacity(tasks.len());
+                    for task in tasks {
+                        outputs.push(task.await.unwrap());
+                    }
+                    black_box(outputs.len())
+                })
+                .unwrap()
+        })
+    });
     // The same through stepio's `sleep(0)`, which goes through the timers.
     let timer_loop = stepio_timer_wheel::new_event_loop();
     group.bench_function("stepio_gather_sleep_0", |b| {

@@ -148,12 +148,12 @@ pub mod ch05_cancel_token;
 #[cfg_attr(feature = "solutions", path = "../solutions/ch05_join_handle.rs")]
 #[cfg_attr(not(feature = "solutions"), path = "../starter/ch05_join_handle.rs")]
 pub mod ch05_join_handle;
-#[cfg_attr(feature = "solutions", path = "../solutions/ch06_join_all.rs")]
-#[cfg_attr(not(feature = "solutions"), path = "../starter/ch06_join_all.rs")]
-pub mod ch06_join_all;
 #[cfg_attr(feature = "solutions", path = "../solutions/ch06_first_ok.rs")]
 #[cfg_attr(not(feature = "solutions"), path = "../starter/ch06_first_ok.rs")]
 pub mod ch06_first_ok;
+#[cfg_attr(feature = "solutions", path = "../solutions/ch06_join_all.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch06_join_all.rs")]
+pub mod ch06_join_all;
 
 #[cfg(test)]
 #[path = "../checks/mod.rs"]
