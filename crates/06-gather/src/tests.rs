@@ -830,3 +830,54 @@ fn only_the_first_wake_after_a_refill_wakes_the_parent_from_any_thread() {
     wakers[1].wake_by_ref();
     assert_eq!(counter.load(Ordering::Relaxed), 1);
 }
+
+#[test]
+fn wakes_from_many_threads_while_the_parent_refills_lose_nothing() {
+    // Bounded: 4 threads x 2,000 rounds over 64 children.
+    const CHILDREN: usize = 64;
+    const ROUNDS: usize = 2_000;
+    let mut ready = ReadyList::new(CHILDREN);
+    while ready.pop().is_some() {}
+    let counter = Arc::new(AtomicUsize::new(0));
+    let parent = Waker::from(Arc::new(CountingWaker(Arc::clone(&counter))));
+    ready.refill(&parent);
+    let wakers: Vec<Waker> = (0..CHILDREN).map(|index| ready.waker(index).clone()).collect();
+    let woken = std::sync::atomic::AtomicBool::new(false);
+    let mut seen = vec![0_usize; CHILDREN];
+    thread::scope(|scope| {
+        for thread in 0..4 {
+            let wakers = &wakers;
+            let woken = &woken;
+            scope.spawn(move || {
+                for round in 0..ROUNDS {
+                    let waker = wakers[(thread * 17 + round * 7) % CHILDREN].clone();
+                    if round % 2 == 0 { waker.wake() } else { waker.wake_by_ref() }
+                }
+                woken.store(true, Ordering::Release);
+            });
+        }
+        // The parent: refill and pop while the wakes come in.
+        while !woken.load(Ordering::Acquire) {
+            ready.refill(&parent);
+            while let Some(index) = ready.pop() {
+                seen[index] += 1;
+            }
+        }
+    });
+    ready.refill(&parent);
+    while let Some(index) = ready.pop() {
+        seen[index] += 1;
+    }
+    // Every child was woken, so every child was seen; duplicates collapse,
+    // so no child is seen more often than it was woken.
+    assert!(seen.iter().all(|&count| count >= 1), "{seen:?}");
+    assert!(seen.iter().sum::<usize>() <= 4 * ROUNDS);
+    // Only wakes that found the stack empty woke the parent.
+    assert!(counter.load(Ordering::Relaxed) <= seen.iter().sum::<usize>());
+    // No child was left marked queued: one more wake each, and all come out.
+    for waker in &wakers {
+        waker.wake_by_ref();
+    }
+    ready.refill(&parent);
+    assert_eq!(std::iter::from_fn(|| ready.pop()).count(), CHILDREN);
+}
