@@ -459,6 +459,38 @@ fn wait_first_completed_and_all_completed_with_a_panicking_child() {
 }
 
 #[test]
+fn wait_all_completed_keeps_panics_and_err_outputs_in_done_and_first_exception_ignores_err() {
+    let event_loop = simulated_loop();
+    event_loop
+        .run_until_complete(async {
+            let tasks: Vec<Task<Result<u32, Refused>>> = vec![
+                create_task(after(10, Err(Refused("value")))),
+                create_task(async {
+                    sleep(ms(20)).await;
+                    panic!("all");
+                }),
+                create_task(after(30, Ok(3))),
+            ];
+            let waited = wait(tasks, ReturnWhen::AllCompleted, None).await;
+            assert_eq!(now_ms(), 30);
+            assert_eq!(waited.done.len(), 3);
+            assert!(waited.done[0].exception().unwrap().is_none(), "an Err output is a value");
+            assert!(waited.done[1].exception().unwrap().unwrap().is_panic());
+            assert!(waited.done[2].exception().unwrap().is_none());
+
+            // FirstException does not stop at an `Err` output.
+            let tasks =
+                vec![create_task(after(10, Err::<u32, _>(Refused("value")))), create_task(after(20, Ok(2)))];
+            let started = now_ms();
+            let waited = wait(tasks, ReturnWhen::FirstException, None).await;
+            assert_eq!(now_ms() - started, 20, "it waited for all");
+            assert!(waited.pending.is_empty());
+        })
+        .unwrap();
+    event_loop.close().unwrap();
+}
+
+#[test]
 fn a_failure_that_wait_saw_but_nobody_took_is_still_reported() {
     let event_loop = simulated_loop();
     let reports = capture_reports(&event_loop);

@@ -137,21 +137,10 @@ mod peers {
         // order, so that the outputs come in argument order.
         group.bench_function("tokio_spawn_await_in_order_yield_once", |b| {
             b.iter(|| {
-                runtime.block_on(async {
-                    let tasks: Vec<_> = (0..CHILDREN)
-                        .map(|n| {
-                            tokio::spawn(async move {
-                                tokio::task::yield_now().await;
-                                black_box(n)
-                            })
-                        })
-                        .collect();
-                    let mut outputs = Vec::with_capacity(tasks.len());
-                    for task in tasks {
-                        outputs.push(task.await.unwrap());
-                    }
-                    black_box(outputs.len())
-                })
+                runtime.block_on(tokio_in_order(|n| async move {
+                    tokio::task::yield_now().await;
+                    black_box(n)
+                }))
             })
         });
         // A `JoinSet` gives outputs in completion order.
@@ -175,21 +164,10 @@ mod peers {
         });
         group.bench_function("tokio_spawn_await_in_order_sleep_0", |b| {
             b.iter(|| {
-                runtime.block_on(async {
-                    let tasks: Vec<_> = (0..CHILDREN)
-                        .map(|n| {
-                            tokio::spawn(async move {
-                                tokio::time::sleep(Duration::ZERO).await;
-                                black_box(n)
-                            })
-                        })
-                        .collect();
-                    let mut outputs = Vec::with_capacity(tasks.len());
-                    for task in tasks {
-                        outputs.push(task.await.unwrap());
-                    }
-                    black_box(outputs.len())
-                })
+                runtime.block_on(tokio_in_order(|n| async move {
+                    tokio::time::sleep(Duration::ZERO).await;
+                    black_box(n)
+                }))
             })
         });
         let executor = LocalExecutor::new();
@@ -214,6 +192,20 @@ mod peers {
         });
     }
     // ANCHOR_END: gather_peers
+
+    /// Spawns `child(n)` for every child on tokio, then awaits the handles
+    /// in order; gives how many outputs came back.
+    async fn tokio_in_order<F>(child: impl Fn(u64) -> F) -> usize
+    where
+        F: Future<Output = u64> + Send + 'static,
+    {
+        let tasks: Vec<_> = (0..CHILDREN).map(|n| tokio::spawn(child(n))).collect();
+        let mut outputs = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            outputs.push(task.await.unwrap());
+        }
+        black_box(outputs.len())
+    }
 
     async fn tokio_count_down(name: char) -> char {
         for n in (1..=3).rev() {
