@@ -1,0 +1,171 @@
+//! The loop's side: `run_in_executor`, `to_thread`, the default executor,
+//! and `call_soon_threadsafe`.
+
+use std::fmt;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use stepio_poll_loop::{EventLoop, LoopError, Runnable, Scheduler, get_running_loop};
+
+use crate::{ConcurrentFuture, ThreadPoolExecutor};
+
+/// The loop's default executor, made at the first `run_in_executor(None,
+/// ...)` and shut down (without waiting) when the loop closes, as asyncio's.
+struct DefaultExecutor(ThreadPoolExecutor);
+
+// ANCHOR: loop_executor
+/// Stage 7's methods on stage 2's [`EventLoop`].
+pub trait LoopExecutor {
+    /// Runs the blocking `job` on `executor` (or on the loop's default
+    /// executor, for `None`), as `loop.run_in_executor(executor, fn)`, and
+    /// returns a future to await its result from a task.
+    ///
+    /// The job starts at once, on a worker thread: awaiting only waits for
+    /// it. Cancelling or dropping the awaiting task does not stop a job that
+    /// has started (threads cannot be stopped from outside); it only
+    /// stops waiting. A job still queued can be cancelled through the
+    /// returned future's [`cancel`](ConcurrentFuture::cancel).
+    ///
+    /// # Errors
+    ///
+    /// [`LoopError::Closed`] if the loop is closed, or the executor was
+    /// shut down.
+    fn run_in_executor<T, F>(
+        &self,
+        executor: Option<&ThreadPoolExecutor>,
+        job: F,
+    ) -> Result<ConcurrentFuture<T>, LoopError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static;
+
+    /// The loop's default executor, `min(32, cpus + 4)` workers, made on
+    /// first use, as asyncio's.
+    ///
+    /// # Errors
+    ///
+    /// [`LoopError::Closed`] if the loop is closed.
+    fn default_executor(&self) -> Result<ThreadPoolExecutor, LoopError>;
+
+    /// Makes `executor` the loop's default, as `set_default_executor`.
+    fn set_default_executor(&self, executor: ThreadPoolExecutor);
+
+    /// A handle for other threads, through which they can call
+    /// [`call_soon_threadsafe`](RemoteLoop::call_soon_threadsafe).
+    fn remote(&self) -> RemoteLoop;
+}
+// ANCHOR_END: loop_executor
+
+impl LoopExecutor for EventLoop {
+    fn run_in_executor<T, F>(
+        &self,
+        executor: Option<&ThreadPoolExecutor>,
+        job: F,
+    ) -> Result<ConcurrentFuture<T>, LoopError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let default;
+        let executor = match executor {
+            Some(executor) => executor,
+            None => {
+                default = self.default_executor()?;
+                &default
+            }
+        };
+        executor.submit(job).map_err(|_| LoopError::Closed)
+    }
+
+    fn default_executor(&self) -> Result<ThreadPoolExecutor, LoopError> {
+        if let Some(default) = self.extension::<DefaultExecutor>() {
+            return Ok(default.0.clone());
+        }
+        if self.is_closed() {
+            return Err(LoopError::Closed);
+        }
+        let executor = ThreadPoolExecutor::with_name(ThreadPoolExecutor::default_size(), "asyncio");
+        self.set_default_executor(executor.clone());
+        Ok(executor)
+    }
+
+    fn set_default_executor(&self, executor: ThreadPoolExecutor) {
+        let on_close = executor.clone();
+        self.insert_extension(Rc::new(DefaultExecutor(executor)));
+        // asyncio's close(): `shutdown(wait=False)` on the default executor.
+        // A replaced default is shut down then too.
+        self.on_close(move || on_close.shutdown(false));
+    }
+
+    fn remote(&self) -> RemoteLoop {
+        RemoteLoop { scheduler: self.scheduler() }
+    }
+}
+
+// ANCHOR: to_thread
+/// Runs the blocking `job` on the running loop's default executor, as
+/// `asyncio.to_thread(fn)`, and returns a future to await its result.
+///
+/// # Panics
+///
+/// Outside a running loop, as asyncio raises "no running event loop".
+pub fn to_thread<T, F>(job: F) -> ConcurrentFuture<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let event_loop = get_running_loop().unwrap_or_else(|err| panic!("to_thread: {err}"));
+    // A running loop is open, and its default executor is shut down only
+    // when the loop closes.
+    event_loop.run_in_executor(None, job).expect("the running loop's default executor is open")
+}
+// ANCHOR_END: to_thread
+
+// ANCHOR: remote
+/// A loop as other threads see it: `Send`, `Sync` and `Clone`, from
+/// [`LoopExecutor::remote`].
+#[derive(Clone)]
+pub struct RemoteLoop {
+    scheduler: Scheduler,
+}
+
+impl RemoteLoop {
+    /// Schedules `callback` to run on the loop's thread at a coming turn,
+    /// from any thread, as `loop.call_soon_threadsafe(callback)`. A loop
+    /// parked in its driver (`epoll_wait`, in stage 4) is woken to run it.
+    ///
+    /// # Errors
+    ///
+    /// [`LoopError::Closed`] if the loop is closed; the callback is dropped.
+    pub fn call_soon_threadsafe(&self, callback: impl FnOnce() + Send + 'static) -> Result<(), LoopError> {
+        if self.scheduler.is_closed() {
+            return Err(LoopError::Closed);
+        }
+        self.scheduler.schedule(Arc::new(Callback(Mutex::new(Some(Box::new(callback))))));
+        Ok(())
+    }
+
+    /// Whether the loop has been closed.
+    pub fn is_closed(&self) -> bool {
+        self.scheduler.is_closed()
+    }
+}
+
+/// A callback on its way to the loop: stage 2's queue runs `Runnable`s.
+struct Callback(Mutex<Option<Box<dyn FnOnce() + Send>>>);
+
+impl Runnable for Callback {
+    fn run(self: Arc<Self>, _event_loop: &EventLoop) {
+        let callback = self.0.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(callback) = callback {
+            callback();
+        }
+    }
+}
+// ANCHOR_END: remote
+
+impl fmt::Debug for RemoteLoop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RemoteLoop").field("closed", &self.is_closed()).finish()
+    }
+}
