@@ -11,12 +11,14 @@ use std::time::{Duration, Instant};
 // ANCHOR: count_down
 /// Counts down from 3, sleeping `delay` seconds before each count, and
 /// prints each count one tab further right per letter after A.
-fn count_down(name: char, delay: f64, start: Instant) {
+pub fn count_down(name: char, delay: f64, start: Instant) {
     let indent = "\t".repeat(name as usize - 'A' as usize);
     for n in (1..=3).rev() {
         thread::sleep(Duration::from_secs_f64(delay)); // blocks the thread
-        println!("{}", "-".repeat(40));
-        println!("{:.4} \t{indent}{name} = {n}", start.elapsed().as_secs_f64());
+        // One `println!` for both lines: it holds stdout's lock throughout,
+        // so that counts printed from several threads (chapter 7) never mix.
+        let elapsed = start.elapsed().as_secs_f64();
+        println!("{}\n{elapsed:.4} \t{indent}{name} = {n}", "-".repeat(40));
     }
 }
 // ANCHOR_END: count_down

@@ -23,11 +23,12 @@ use stepio_waker::join_all;
 
 const CHUNK: usize = 64 * 1024;
 const CHUNK_EVERY: Duration = Duration::from_millis(250);
-const FILES: [&str; 4] = ["file1.bin", "file2.bin", "file3.bin", "file4.bin"];
+/// The files the server has: `fileN.bin` is N chunks long.
+pub const FILES: [&str; 4] = ["file1.bin", "file2.bin", "file3.bin", "file4.bin"];
 
 // ANCHOR: file_server
 /// The file server: `GET /fileN.bin` sends N chunks, one every 0.25 s.
-async fn file_server(listener: TcpListener) -> io::Result<()> {
+pub async fn file_server(listener: TcpListener) -> io::Result<()> {
     serve(listener, |mut stream, _peer| async move {
         // The request head, up to its blank line.
         let mut request = Vec::new();
@@ -90,7 +91,7 @@ async fn download(addr: SocketAddr, file: &str, start: Instant) -> io::Result<us
 // ANCHOR_END: async
 
 /// Prints one finished download (its body size and when it finished).
-fn report(file: &str, response: &[u8], start: Instant) -> io::Result<usize> {
+pub fn report(file: &str, response: &[u8], start: Instant) -> io::Result<usize> {
     if !response.starts_with(b"HTTP/1.1 200 ") {
         return Err(io::Error::other(format!("{file}: the server did not send it")));
     }

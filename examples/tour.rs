@@ -4,7 +4,7 @@
 //! per chapter. Each example is also a program of its own:
 //! `cargo run --example ch02_call_soon`.
 
-// Chapter 6's examples reuse chapter 3's coroutines by including their
+// Chapters 6 and 7 reuse chapter 3's and 4's functions by including their
 // files as modules, so the tour compiles those files twice, on purpose.
 #![allow(clippy::duplicate_mod)]
 
@@ -58,6 +58,14 @@ mod ch06_run_forever_gather_stop;
 mod ch06_wait_count_down;
 #[path = "ch06_wait_first.rs"]
 mod ch06_wait_first;
+#[path = "ch07_cpu_parallel.rs"]
+mod ch07_cpu_parallel;
+#[path = "ch07_downloads_fixed.rs"]
+mod ch07_downloads_fixed;
+#[path = "ch07_executor_count_down.rs"]
+mod ch07_executor_count_down;
+#[path = "ch07_thread_pool_submit.rs"]
+mod ch07_thread_pool_submit;
 
 use std::error::Error;
 
@@ -134,7 +142,14 @@ fn main() -> Result<(), Box<dyn Error>> {
     example("ch06_wait_first");
     ch06_wait_first::main()?;
 
-    println!();
-    println!("Chapter 7 is coming: the thread-pool executor bridge.");
+    chapter("Chapter 7: the thread-pool executor bridge");
+    example("ch07_executor_count_down");
+    ch07_executor_count_down::main()?;
+    example("ch07_thread_pool_submit");
+    ch07_thread_pool_submit::main();
+    example("ch07_downloads_fixed");
+    ch07_downloads_fixed::main()?;
+    example("ch07_cpu_parallel");
+    ch07_cpu_parallel::main();
     Ok(())
 }

@@ -23,6 +23,57 @@ pub struct Tolerance {
 /// machine).
 pub const TIMES: Tolerance = Tolerance { below: 0.010, above: 0.250 };
 
+/// Events printed by different threads at nearly the same time come in no
+/// fixed order: a thread woken a little late prints after one due a little
+/// later. This puts such near-ties in one order (by their text, the time
+/// aside), so that `compare` can check the rest of the order exactly.
+///
+/// An event is a line that starts with a decimal time, together with the
+/// line of dashes just before it, if any; two neighbouring events whose
+/// times are less than `within` seconds apart are near-ties.
+pub fn order_near_ties(output: &str, within: f64) -> String {
+    // (leading time, text without the time, the lines)
+    let mut events: Vec<(Option<f64>, String, Vec<&str>)> = Vec::new();
+    let mut pending_dashes: Option<&str> = None;
+    for line in output.lines() {
+        if !line.is_empty() && line.chars().all(|c| c == '-') {
+            if let Some(dashes) = pending_dashes.replace(line) {
+                events.push((None, String::new(), vec![dashes]));
+            }
+            continue;
+        }
+        let first = line.split_whitespace().next().unwrap_or("");
+        let time = first.parse::<f64>().ok().filter(|_| first.contains('.'));
+        let text = line.get(first.len()..).unwrap_or("").to_owned();
+        let mut lines: Vec<&str> = pending_dashes.take().into_iter().collect();
+        lines.push(line);
+        events.push((time, text, lines));
+    }
+    if let Some(dashes) = pending_dashes {
+        events.push((None, String::new(), vec![dashes]));
+    }
+    // Bubble near-ties into text order; other events keep their places.
+    let mut swapped = true;
+    while swapped {
+        swapped = false;
+        for i in 1..events.len() {
+            let (Some(a), Some(b)) = (events[i - 1].0, events[i].0) else { continue };
+            if (a - b).abs() < within && events[i].1 < events[i - 1].1 {
+                events.swap(i - 1, i);
+                swapped = true;
+            }
+        }
+    }
+    let mut ordered = String::new();
+    for (_, _, lines) in events {
+        for line in lines {
+            ordered.push_str(line);
+            ordered.push('\n');
+        }
+    }
+    ordered
+}
+
 /// The first difference between expected and actual output.
 #[derive(Debug, PartialEq)]
 pub struct Mismatch {
@@ -183,5 +234,21 @@ mod tests {
             tokens("1.0012\tA = 3 (v1.2)"),
             [Token::Decimal("1.0012"), Token::Text("\tA = 3 (v"), Token::Decimal("1.2"), Token::Text(")")]
         );
+    }
+}
+
+#[cfg(test)]
+mod near_tie_tests {
+    use super::{TIMES, compare, order_near_ties};
+
+    #[test]
+    fn near_ties_take_one_order_and_the_rest_keep_theirs() {
+        let a_first = "----\n1.0005 \tA = 3\n----\n1.0006 \t\t\tC = 2\n----\n1.5 \tC = 1\n";
+        let c_first = "----\n1.0004 \t\t\tC = 2\n----\n1.0007 \tA = 3\n----\n1.5 \tC = 1\n";
+        assert!(compare(a_first, c_first, TIMES).is_err(), "as printed, the order differs");
+        assert_eq!(compare(&order_near_ties(a_first, 0.005), &order_near_ties(c_first, 0.005), TIMES), Ok(()));
+        // 0.5 s apart is not a tie: the order stays as printed.
+        let far = "----\n0.5 \tB\n----\n1.0 \tA\n";
+        assert_eq!(order_near_ties(far, 0.005), far);
     }
 }

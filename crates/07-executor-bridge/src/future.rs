@@ -49,13 +49,16 @@ enum Status {
     Finished,
 }
 
+/// A done callback, waiting for the job to finish.
+type DoneCallback<T> = Box<dyn FnOnce(&ConcurrentFuture<T>) + Send>;
+
 struct Inner<T> {
     status: Status,
     /// The outcome once finished, until an `await` takes it.
     outcome: Option<Result<T, JobError>>,
     cancelled: bool,
     /// Called once, in order, by the thread that finishes the job.
-    callbacks: Vec<Box<dyn FnOnce(&ConcurrentFuture<T>) + Send>>,
+    callbacks: Vec<DoneCallback<T>>,
     /// The tasks awaiting it; woken (from the worker's thread) when it finishes.
     wakers: Vec<Waker>,
 }
