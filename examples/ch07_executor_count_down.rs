@@ -25,8 +25,9 @@ pub fn main() -> Result<(), LoopError> {
     let start = Instant::now();
     stepio_reactor::run(async {
         let event_loop = get_running_loop()?;
-        let jobs = [('A', 1.0), ('B', 0.8), ('C', 0.5)]
-            .map(|(name, delay)| event_loop.run_in_executor(Some(&executor), move || count_down(name, delay, start)));
+        let jobs = [('A', 1.0), ('B', 0.8), ('C', 0.5)].map(|(name, delay)| {
+            event_loop.run_in_executor(Some(&executor), move || count_down(name, delay, start))
+        });
         let jobs = jobs.into_iter().collect::<Result<Vec<_>, _>>()?;
         for outcome in join_all(jobs).await {
             outcome.expect("count_down does not panic");

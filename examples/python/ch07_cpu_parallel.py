@@ -31,14 +31,12 @@ def run_on(pool, workers):
         return counts, time.monotonic() - start
 
 
-if __name__ == "__main__":  # the process pool's workers import this file
-    # flush=True: printed before the process pool starts its workers, so
-    # that none of them inherits it unwritten.
-    print(f"Two CPU-bound jobs, each counting the primes below {BELOW}.", flush=True)
+if __name__ == "__main__":  # a process pool's workers may import this file
+    print(f"Two CPU-bound jobs, each counting the primes below {BELOW}.")
     counts, one = run_on(ThreadPoolExecutor, 1)
-    print(f"threads, 1 worker:    {counts}", flush=True)
+    print(f"threads, 1 worker:    {counts}")
     counts, two = run_on(ThreadPoolExecutor, 2)
-    print(f"threads, 2 workers:   {counts}", flush=True)
+    print(f"threads, 2 workers:   {counts}")
     counts, procs = run_on(ProcessPoolExecutor, 2)
     print(f"processes, 2 workers: {counts}")
     print(

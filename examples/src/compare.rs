@@ -246,7 +246,10 @@ mod near_tie_tests {
         let a_first = "----\n1.0005 \tA = 3\n----\n1.0006 \t\t\tC = 2\n----\n1.5 \tC = 1\n";
         let c_first = "----\n1.0004 \t\t\tC = 2\n----\n1.0007 \tA = 3\n----\n1.5 \tC = 1\n";
         assert!(compare(a_first, c_first, TIMES).is_err(), "as printed, the order differs");
-        assert_eq!(compare(&order_near_ties(a_first, 0.005), &order_near_ties(c_first, 0.005), TIMES), Ok(()));
+        assert_eq!(
+            compare(&order_near_ties(a_first, 0.005), &order_near_ties(c_first, 0.005), TIMES),
+            Ok(())
+        );
         // 0.5 s apart is not a tie: the order stays as printed.
         let far = "----\n0.5 \tB\n----\n1.0 \tA\n";
         assert_eq!(order_near_ties(far, 0.005), far);

@@ -177,7 +177,11 @@ impl ThreadPoolExecutor {
     /// # Errors
     ///
     /// [`ShutDown`] after [`shutdown`](ThreadPoolExecutor::shutdown).
-    pub fn map<I, T, F>(&self, job: F, items: I) -> Result<impl Iterator<Item = Result<T, JobError>>, ShutDown>
+    pub fn map<I, T, F>(
+        &self,
+        job: F,
+        items: I,
+    ) -> Result<impl Iterator<Item = Result<T, JobError>>, ShutDown>
     where
         I: IntoIterator,
         I::Item: Send + 'static,

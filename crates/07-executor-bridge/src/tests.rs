@@ -53,7 +53,8 @@ fn jobs_submitted_from_many_threads_all_run() {
     });
     let mut results: Vec<usize> = futures.iter().map(|future| future.result().unwrap()).collect();
     results.sort_unstable();
-    let mut expected: Vec<usize> = (0..8).flat_map(|thread| (0..250).map(move |n| thread * 1000 + n)).collect();
+    let mut expected: Vec<usize> =
+        (0..8).flat_map(|thread| (0..250).map(move |n| thread * 1000 + n)).collect();
     expected.sort_unstable();
     assert_eq!(results, expected);
     assert!(pool.workers() <= 4);
@@ -91,7 +92,10 @@ fn workers_start_on_demand_up_to_the_maximum_and_are_named() {
     names.sort();
     names.dedup();
     assert!(names.iter().all(|name| ["pool_0", "pool_1", "pool_2"].contains(&name.as_str())), "{names:?}");
-    assert_eq!(ThreadPoolExecutor::default_size(), (thread::available_parallelism().unwrap().get() + 4).min(32));
+    assert_eq!(
+        ThreadPoolExecutor::default_size(),
+        (thread::available_parallelism().unwrap().get() + 4).min(32)
+    );
 }
 
 #[test]
@@ -235,7 +239,8 @@ fn map_gives_results_in_the_order_of_the_items() {
     let pool = ThreadPoolExecutor::new(3);
     let squares: Vec<_> = pool.map(|n: u64| n * n, 0..50).unwrap().collect::<Result<_, _>>().unwrap();
     assert_eq!(squares, (0..50).map(|n| n * n).collect::<Vec<_>>());
-    let mixed: Vec<_> = pool.map(|n: u32| if n == 1 { panic!("one") } else { n }, [0, 1, 2]).unwrap().collect();
+    let mixed: Vec<_> =
+        pool.map(|n: u32| if n == 1 { panic!("one") } else { n }, [0, 1, 2]).unwrap().collect();
     assert_eq!(mixed, [Ok(0), Err(JobError::Panicked("one".into())), Ok(2)]);
 }
 
@@ -334,7 +339,9 @@ fn a_hundred_thousand_round_trips_lose_no_wake() {
                 for batch in 0..JOBS / BATCH {
                     let jobs = (0..BATCH).map(|n| {
                         let job = batch * BATCH + n;
-                        stepio_poll_loop::get_running_loop().unwrap().run_in_executor(Some(&pool), move || job)
+                        stepio_poll_loop::get_running_loop()
+                            .unwrap()
+                            .run_in_executor(Some(&pool), move || job)
                     });
                     let jobs: Vec<_> = jobs.map(Result::unwrap).collect();
                     for job in stepio_gather::join_all(jobs).await {

@@ -45,7 +45,9 @@ fn round_trips(c: &mut Criterion) {
                     let event_loop = get_running_loop().unwrap();
                     for batch in 0..ROUND_TRIPS / BATCH {
                         let jobs = (0..BATCH).map(|n| {
-                            event_loop.run_in_executor(Some(&pool), move || black_box(batch * BATCH + n)).unwrap()
+                            event_loop
+                                .run_in_executor(Some(&pool), move || black_box(batch * BATCH + n))
+                                .unwrap()
                         });
                         for output in join_all(jobs).await {
                             black_box(output.unwrap());

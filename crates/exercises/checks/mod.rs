@@ -14,3 +14,5 @@ mod ch05_cancel_token;
 mod ch05_join_handle;
 mod ch06_first_ok;
 mod ch06_join_all;
+mod ch07_mini_pool;
+mod ch07_result_slot;

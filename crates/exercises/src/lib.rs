@@ -104,6 +104,18 @@ pub const EXERCISES: &[Exercise] = &[
         title: "the first task to succeed, on wait(FirstCompleted); cancel the rest",
         hint: include_str!("../hints/ch06_first_ok.md"),
     },
+    Exercise {
+        name: "ch07_result_slot",
+        chapter: 7,
+        title: "a result one thread sets and another blocks on (Condvar) or awaits (Waker)",
+        hint: include_str!("../hints/ch07_result_slot.md"),
+    },
+    Exercise {
+        name: "ch07_mini_pool",
+        chapter: 7,
+        title: "a fixed pool of workers on one channel; a panic stays in its job",
+        hint: include_str!("../hints/ch07_mini_pool.md"),
+    },
 ];
 
 /// Finds an exercise by name.
@@ -154,6 +166,12 @@ pub mod ch06_first_ok;
 #[cfg_attr(feature = "solutions", path = "../solutions/ch06_join_all.rs")]
 #[cfg_attr(not(feature = "solutions"), path = "../starter/ch06_join_all.rs")]
 pub mod ch06_join_all;
+#[cfg_attr(feature = "solutions", path = "../solutions/ch07_mini_pool.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch07_mini_pool.rs")]
+pub mod ch07_mini_pool;
+#[cfg_attr(feature = "solutions", path = "../solutions/ch07_result_slot.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch07_result_slot.rs")]
+pub mod ch07_result_slot;
 
 #[cfg(test)]
 #[path = "../checks/mod.rs"]
