@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 
-use stepio_examples::compare::{TIMES, compare, order_near_ties};
+use stepio_examples::compare::{TIMES, compare, order_ties};
 use stepio_examples::servers::{ServerProcess, example_binary};
 
 /// The examples that serve until stopped, each with the client example
@@ -30,8 +30,9 @@ fn server_for(client: &str) -> Option<(ServerProcess, Vec<String>)> {
     Some((process, args))
 }
 
-/// The examples whose events are printed by several threads: events less
-/// than 5 ms apart may come in either order.
+/// The examples whose events are printed by several threads: events due
+/// at the same time (expected less than 5 ms apart) may come in either
+/// order.
 const THREADED: &[&str] = &["ch07_executor_count_down"];
 
 fn is_server(name: &str) -> bool {
@@ -86,7 +87,7 @@ fn check(runs: Vec<(String, String)>, expected_dir: &Path) {
         // Events printed from several threads at nearly the same time may
         // come in either order (chapter 7's thread-pool count_down).
         let (expected, actual) = if THREADED.contains(&name.as_str()) {
-            (order_near_ties(&expected, 0.005), order_near_ties(&actual, 0.005))
+            order_ties(&expected, &actual, 0.005)
         } else {
             (expected, actual)
         };
