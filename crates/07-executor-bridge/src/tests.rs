@@ -407,7 +407,10 @@ fn call_soon_threadsafe_wakes_a_loop_parked_in_epoll_wait() {
                 // Wait (bounded) until the loop's thread sleeps in epoll_wait.
                 let parked = (0..100_000).any(|_| {
                     let (state, wchan) = thread_state(&me);
-                    let parked = state == 'S' && wchan.contains("epoll");
+                    // Kernels name the wait `do_epoll_wait` or `ep_poll`;
+                    // one that hides wait channels shows "0".
+                    let in_epoll = ["epoll", "ep_poll"].iter().any(|name| wchan.contains(name));
+                    let parked = state == 'S' && (in_epoll || matches!(wchan.trim(), "" | "0"));
                     if !parked {
                         thread::yield_now();
                     }
