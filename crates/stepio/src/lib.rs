@@ -1,0 +1,91 @@
+//! # stepio: the assembled runtime
+//!
+//! Every stage of the book, behind one asyncio-shaped API: the loop with
+//! timers and the epoll reactor (stages 2 to 4), tasks (5), gather and wait
+//! (6), the thread pool (7), and asyncio's synchronization primitives
+//! ([`sync`]).
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! let total = stepio::run(async {
+//!     let queue = stepio::sync::Queue::new(2);
+//!     let producer = stepio::create_task({
+//!         let queue = queue.clone();
+//!         async move {
+//!             for n in 1..=5 {
+//!                 queue.put(n).await; // waits while 2 items are queued
+//!             }
+//!         }
+//!     });
+//!     let mut total = 0;
+//!     for _ in 0..5 {
+//!         total += stepio::wait_for(queue.get(), Duration::from_secs(1)).await.unwrap();
+//!     }
+//!     producer.await.unwrap();
+//!     let squares = stepio::to_thread(|| (1..=3).map(|n| n * n).sum::<i32>()).await.unwrap();
+//!     total + squares
+//! })
+//! .unwrap();
+//! assert_eq!(total, 15 + 14);
+//! ```
+//!
+//! ## asyncio's names, and ours
+//!
+//! | asyncio | stepio |
+//! | --- | --- |
+//! | `asyncio.run(main())` | [`run`]`(main())` |
+//! | `asyncio.new_event_loop()` | [`new_event_loop`]`()` |
+//! | `loop.run_until_complete`, `run_forever`, `stop`, `close` | the same methods on [`EventLoop`] |
+//! | `asyncio.get_running_loop()` | [`get_running_loop`]`()` |
+//! | `loop.call_soon`, `call_later`, `call_at`, `time` | [`EventLoop::call_soon`], and [`LoopTime`]'s `call_later`, `call_at`, `time` |
+//! | `loop.call_soon_threadsafe(cb)` | `event_loop.remote()` ([`LoopExecutor::remote`]) then [`RemoteLoop::call_soon_threadsafe`] |
+//! | `asyncio.sleep(s)` | [`sleep`]`(Duration)` |
+//! | `asyncio.create_task(coro)`, `loop.create_task` | [`create_task`]`(fut)`, [`LoopTasks::create_task`] |
+//! | `task.done()`, `result()`, `cancel()`, `add_done_callback` | the same on [`Task`] |
+//! | `loop.create_future()` | [`LoopTasks::create_future`] ([`BareFuture`]) |
+//! | `asyncio.gather(*aws)`, `return_exceptions=True` | [`gather`]`(aws)`, `.return_exceptions()`; [`gather!`] for mixed types |
+//! | `asyncio.wait(tasks, timeout, return_when)` | [`wait`]`(tasks, ReturnWhen::..., timeout)` |
+//! | `asyncio.wait_for(aw, timeout)` | [`wait_for`] (futures), [`wait_for_task`] (tasks) |
+//! | `asyncio.as_completed(aws)` | [`as_completed`] |
+//! | `loop.run_in_executor(executor, fn)` | [`LoopExecutor::run_in_executor`] |
+//! | `asyncio.to_thread(fn)` | [`to_thread`] |
+//! | `concurrent.futures.ThreadPoolExecutor` | [`ThreadPoolExecutor`] ([`ConcurrentFuture`]) |
+//! | `asyncio.start_server`, streams | [`TcpListener`], [`serve`], [`TcpStream`] |
+//! | `asyncio.Lock`, `Event`, `Semaphore`, `BoundedSemaphore`, `Queue` | [`sync::Lock`], [`sync::Event`], [`sync::Semaphore`] (`::bounded`), [`sync::Queue`] |
+//! | `asyncio.CancelledError` | [`TaskError::Cancelled`]; the task's future is dropped |
+//! | `asyncio.TimeoutError` | [`Elapsed`] |
+
+#![forbid(unsafe_code)]
+
+pub mod sync;
+
+use std::future::Future;
+
+pub use stepio_executor_bridge::{
+    ConcurrentFuture, JobError, LoopExecutor, RemoteLoop, ThreadPoolExecutor, to_thread,
+};
+pub use stepio_gather::{
+    AsCompleted, Either, Gather, ReturnWhen, Spawned, Waited, as_completed, gather, gather_tasks, join_all,
+    select, try_gather, wait, wait_for, wait_for_task,
+};
+pub use stepio_poll_loop::{EventLoop, Handle, LoopError, get_running_loop};
+pub use stepio_reactor::{TcpListener, TcpStream, new_event_loop, serve};
+pub use stepio_tasks::{BareFuture, LoopTasks, Task, TaskError, create_task, current_task};
+pub use stepio_timer_wheel::{Elapsed, LoopTime, sleep, sleep_until, timeout};
+pub use stepio_waker::yield_now;
+
+/// Runs `main` on a new loop (timers and the epoll reactor), then closes
+/// the loop, as `asyncio.run(main())`: tasks still pending are cancelled,
+/// and the default thread pool is shut down.
+///
+/// # Errors
+///
+/// A [`LoopError`] if the loop cannot be made (no epoll) or is misused
+/// (for example, `run` inside a running loop).
+pub fn run<F: Future>(main: F) -> Result<F::Output, LoopError> {
+    stepio_reactor::run(main)
+}
+
+#[cfg(test)]
+mod tests;

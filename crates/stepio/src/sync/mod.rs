@@ -1,0 +1,17 @@
+//! Synchronization between tasks of one loop, as asyncio's: [`Lock`],
+//! [`Event`], [`Semaphore`] (bounded or not) and [`Queue`].
+//!
+//! All of them serve their waiters first come, first served, and survive
+//! cancellation: a waiting future that is dropped leaves the line, and one
+//! dropped after it was handed a permit or an item hands it on. Like
+//! asyncio's, they belong to one loop's thread (they are not `Send`);
+//! between threads, use `std::sync` or the thread pool of chapter 7.
+
+mod event;
+mod queue;
+mod semaphore;
+mod waiters;
+
+pub use event::{Event, EventWait};
+pub use queue::{Get, Join, Put, Queue, QueueEmpty, QueueFull, TooManyTaskDone};
+pub use semaphore::{Acquire, Lock, LockGuard, Permit, Semaphore, TooManyReleases};

@@ -1,0 +1,398 @@
+//! `Queue`: a FIFO queue between tasks, bounded or not.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use super::waiters::{State, WaitList, Waiter, wake};
+
+struct Inner<T> {
+    items: VecDeque<T>,
+    /// 0 for no bound, as asyncio's `maxsize=0`.
+    maxsize: usize,
+    /// Waiting in `get`: a `put` hands its item straight to the first.
+    getters: WaitList<T>,
+    /// Waiting in `put`, each with its item: a `get` that makes room lets
+    /// the first one's item in.
+    putters: WaitList<T>,
+    /// Items put and not yet marked done with `task_done`.
+    unfinished: usize,
+    /// Waiting in `join` for `unfinished` to reach 0.
+    joiners: WaitList<()>,
+}
+
+// ANCHOR: queue
+/// A first-in, first-out queue between tasks, as `asyncio.Queue`.
+///
+/// - [`put`](Queue::put) waits while a bounded queue is full;
+///   [`get`](Queue::get) waits while it is empty. `put_nowait` and
+///   `get_nowait` do not wait: they fail instead.
+/// - **Fair**: getters are served in arrival order (an item put while
+///   tasks wait goes straight to the first), and so are putters.
+/// - **Cancellation-safe**: a getter cancelled after an item was handed to
+///   it gives the item back (to the next getter, or the front of the
+///   queue); a putter cancelled while it waits puts nothing. No item is
+///   lost or duplicated.
+/// - [`task_done`](Queue::task_done) and [`join`](Queue::join) count the
+///   items not yet processed, as asyncio's.
+pub struct Queue<T> {
+    inner: Rc<RefCell<Inner<T>>>,
+}
+// ANCHOR_END: queue
+
+impl<T> Clone for Queue<T> {
+    fn clone(&self) -> Self {
+        Queue { inner: Rc::clone(&self.inner) }
+    }
+}
+
+/// `put_nowait` on a full queue (asyncio's `QueueFull`); the item comes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueFull<T>(pub T);
+
+/// `get_nowait` on an empty queue (asyncio's `QueueEmpty`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueEmpty;
+
+/// `task_done` called more times than items were put (asyncio's `ValueError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyTaskDone;
+
+impl<T> fmt::Display for QueueFull<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the queue is full")
+    }
+}
+
+impl fmt::Display for QueueEmpty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the queue is empty")
+    }
+}
+
+impl fmt::Display for TooManyTaskDone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("task_done() called too many times")
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for QueueFull<T> {}
+impl std::error::Error for QueueEmpty {}
+impl std::error::Error for TooManyTaskDone {}
+
+impl<T> Queue<T> {
+    /// A queue that holds at most `maxsize` items; 0 means no bound.
+    pub fn new(maxsize: usize) -> Queue<T> {
+        Queue {
+            inner: Rc::new(RefCell::new(Inner {
+                items: VecDeque::new(),
+                maxsize,
+                getters: WaitList::new(),
+                putters: WaitList::new(),
+                unfinished: 0,
+                joiners: WaitList::new(),
+            })),
+        }
+    }
+
+    /// How many items are in the queue, as `qsize()`.
+    pub fn qsize(&self) -> usize {
+        self.inner.borrow().items.len()
+    }
+
+    /// The bound (0: none), as `maxsize`.
+    pub fn maxsize(&self) -> usize {
+        self.inner.borrow().maxsize
+    }
+
+    /// Whether it holds no item, as `empty()`.
+    pub fn empty(&self) -> bool {
+        self.inner.borrow().items.is_empty()
+    }
+
+    /// Whether a bounded queue holds `maxsize` items, as `full()`.
+    pub fn full(&self) -> bool {
+        let inner = self.inner.borrow();
+        inner.maxsize > 0 && inner.items.len() >= inner.maxsize
+    }
+
+    // ANCHOR: put_nowait
+    /// Puts `item` without waiting, as `put_nowait()`.
+    ///
+    /// # Errors
+    ///
+    /// [`QueueFull`] with the item if the queue is full, or if putters are
+    /// already waiting (they come first).
+    pub fn put_nowait(&self, item: T) -> Result<(), QueueFull<T>> {
+        let mut inner = self.inner.borrow_mut();
+        let full = inner.maxsize > 0 && inner.items.len() >= inner.maxsize;
+        if full || !inner.putters.is_empty() {
+            return Err(QueueFull(item));
+        }
+        inner.unfinished += 1;
+        let woken = deliver(&mut inner, item);
+        drop(inner);
+        if let Some(getter) = woken {
+            wake(&getter);
+        }
+        Ok(())
+    }
+    // ANCHOR_END: put_nowait
+
+    /// Takes the first item without waiting, as `get_nowait()`.
+    ///
+    /// # Errors
+    ///
+    /// [`QueueEmpty`] if there is none.
+    pub fn get_nowait(&self) -> Result<T, QueueEmpty> {
+        let mut inner = self.inner.borrow_mut();
+        let item = inner.items.pop_front().ok_or(QueueEmpty)?;
+        // Room for the first waiting putter's item.
+        let admitted = inner.putters.pop();
+        if let Some(putter) = &admitted {
+            let carried = putter.item.borrow_mut().take().expect("a putter carries its item");
+            inner.unfinished += 1;
+            inner.items.push_back(carried);
+        }
+        drop(inner);
+        if let Some(putter) = admitted {
+            wake(&putter);
+        }
+        Ok(item)
+    }
+
+    /// Puts `item`, waiting while the queue is full, as `put()`.
+    pub fn put(&self, item: T) -> Put<T> {
+        Put { queue: self.clone(), item: Some(item), waiter: None }
+    }
+
+    /// Takes the first item, waiting while there is none, as `get()`.
+    pub fn get(&self) -> Get<T> {
+        Get { queue: self.clone(), waiter: None }
+    }
+
+    /// Marks one item taken with `get` as processed, as `task_done()`.
+    ///
+    /// # Errors
+    ///
+    /// [`TooManyTaskDone`] if every item put is marked done already.
+    pub fn task_done(&self) -> Result<(), TooManyTaskDone> {
+        let mut inner = self.inner.borrow_mut();
+        if inner.unfinished == 0 {
+            return Err(TooManyTaskDone);
+        }
+        inner.unfinished -= 1;
+        let mut woken = Vec::new();
+        if inner.unfinished == 0 {
+            while let Some(joiner) = inner.joiners.pop() {
+                woken.push(joiner);
+            }
+        }
+        drop(inner);
+        for joiner in &woken {
+            wake(joiner);
+        }
+        Ok(())
+    }
+
+    /// Waits until every item put has been marked done, as `join()`.
+    pub fn join(&self) -> Join<T> {
+        Join { queue: self.clone(), waiter: None }
+    }
+}
+
+/// An item enters the queue: straight to the first waiting getter, or at
+/// the back of the line. Returns the getter to wake.
+fn deliver<T>(inner: &mut Inner<T>, item: T) -> Option<Rc<Waiter<T>>> {
+    match inner.getters.pop() {
+        Some(getter) => {
+            *getter.item.borrow_mut() = Some(item);
+            Some(getter)
+        }
+        None => {
+            inner.items.push_back(item);
+            None
+        }
+    }
+}
+
+// ANCHOR: get
+/// The future of [`Queue::get`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct Get<T> {
+    queue: Queue<T>,
+    waiter: Option<Rc<Waiter<T>>>,
+}
+
+impl<T> Future for Get<T> {
+    type Output = T;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        if let Some(waiter) = &self.waiter {
+            if waiter.is_notified() {
+                let item = waiter.item.borrow_mut().take().expect("a put handed us an item");
+                self.waiter = None;
+                return Poll::Ready(item);
+            }
+            waiter.register(cx.waker());
+            return Poll::Pending;
+        }
+        if let Ok(item) = self.queue.get_nowait() {
+            return Poll::Ready(item);
+        }
+        let waiter = Waiter::new(None);
+        waiter.register(cx.waker());
+        self.queue.inner.borrow_mut().getters.push(Rc::clone(&waiter));
+        self.waiter = Some(waiter);
+        Poll::Pending
+    }
+}
+
+impl<T> Drop for Get<T> {
+    fn drop(&mut self) {
+        let Some(waiter) = self.waiter.take() else { return };
+        let mut inner = self.queue.inner.borrow_mut();
+        match waiter.state.get() {
+            State::Waiting => inner.getters.remove(&waiter),
+            State::Notified => {
+                // Cancelled holding an item it never returned: pass it on,
+                // to the next getter or back to the front of the queue.
+                let Some(item) = waiter.item.borrow_mut().take() else { return };
+                match inner.getters.pop() {
+                    Some(next) => {
+                        *next.item.borrow_mut() = Some(item);
+                        drop(inner);
+                        wake(&next);
+                    }
+                    None => inner.items.push_front(item),
+                }
+            }
+        }
+    }
+}
+// ANCHOR_END: get
+
+/// The future of [`Queue::put`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct Put<T> {
+    queue: Queue<T>,
+    /// The item, until it is put or handed to the line of putters.
+    item: Option<T>,
+    waiter: Option<Rc<Waiter<T>>>,
+}
+
+impl<T> Unpin for Put<T> {}
+
+impl<T> Future for Put<T> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if let Some(waiter) = &self.waiter {
+            if waiter.is_notified() {
+                // A `get` moved our item into the queue.
+                self.waiter = None;
+                return Poll::Ready(());
+            }
+            waiter.register(cx.waker());
+            return Poll::Pending;
+        }
+        let item = self.item.take().expect("a put finishes once");
+        match self.queue.put_nowait(item) {
+            Ok(()) => Poll::Ready(()),
+            Err(QueueFull(item)) => {
+                let waiter = Waiter::new(Some(item));
+                waiter.register(cx.waker());
+                self.queue.inner.borrow_mut().putters.push(Rc::clone(&waiter));
+                self.waiter = Some(waiter);
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl<T> Drop for Put<T> {
+    fn drop(&mut self) {
+        if let Some(waiter) = self.waiter.take() {
+            // Cancelled while waiting: the item is not put (it is dropped
+            // with the waiter). Once notified, it is in the queue already.
+            if waiter.state.get() == State::Waiting {
+                self.queue.inner.borrow_mut().putters.remove(&waiter);
+            }
+        }
+    }
+}
+
+/// The future of [`Queue::join`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct Join<T> {
+    queue: Queue<T>,
+    waiter: Option<Rc<Waiter<()>>>,
+}
+
+impl<T> Future for Join<T> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if let Some(waiter) = &self.waiter {
+            if waiter.is_notified() {
+                self.waiter = None;
+                return Poll::Ready(());
+            }
+            waiter.register(cx.waker());
+            return Poll::Pending;
+        }
+        if self.queue.inner.borrow().unfinished == 0 {
+            return Poll::Ready(());
+        }
+        let waiter = Waiter::new(None);
+        waiter.register(cx.waker());
+        self.queue.inner.borrow_mut().joiners.push(Rc::clone(&waiter));
+        self.waiter = Some(waiter);
+        Poll::Pending
+    }
+}
+
+impl<T> Drop for Join<T> {
+    fn drop(&mut self) {
+        if let Some(waiter) = self.waiter.take() {
+            if waiter.state.get() == State::Waiting {
+                self.queue.inner.borrow_mut().joiners.remove(&waiter);
+            }
+        }
+    }
+}
+
+impl<T> fmt::Debug for Queue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = self.inner.borrow();
+        f.debug_struct("Queue")
+            .field("qsize", &inner.items.len())
+            .field("maxsize", &inner.maxsize)
+            .field("getters", &inner.getters.len())
+            .field("putters", &inner.putters.len())
+            .field("unfinished", &inner.unfinished)
+            .finish()
+    }
+}
+
+impl<T> fmt::Debug for Get<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Get").field("waiting", &self.waiter.is_some()).finish()
+    }
+}
+
+impl<T> fmt::Debug for Put<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Put").field("waiting", &self.waiter.is_some()).finish()
+    }
+}
+
+impl<T> fmt::Debug for Join<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Join").field("waiting", &self.waiter.is_some()).finish()
+    }
+}
