@@ -66,6 +66,8 @@ mod ch07_downloads_fixed;
 mod ch07_executor_count_down;
 #[path = "ch07_thread_pool_submit.rs"]
 mod ch07_thread_pool_submit;
+#[path = "ch08_crawler.rs"]
+mod ch08_crawler;
 
 use std::error::Error;
 
@@ -151,5 +153,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch07_downloads_fixed::main()?;
     example("ch07_cpu_parallel");
     ch07_cpu_parallel::main();
+
+    chapter("Chapter 8: a crawler on the assembled runtime");
+    example("ch08_crawler");
+    ch08_crawler::main()?;
     Ok(())
 }
