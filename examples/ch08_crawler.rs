@@ -87,7 +87,9 @@ async fn site(listener: TcpListener) -> io::Result<()> {
 /// GETs `path`: the status code and the body.
 async fn fetch(addr: SocketAddr, path: &str) -> io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(addr).await?;
-    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
+    stream
+        .write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
+        .await?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await?;
     let response = String::from_utf8_lossy(&response).into_owned();
@@ -99,7 +101,11 @@ async fn fetch(addr: SocketAddr, path: &str) -> io::Result<(u16, String)> {
 
 /// The links of a page: every `href="..."`. Runs on the thread pool.
 fn parse_links(html: &str) -> Vec<String> {
-    html.split("href=\"").skip(1).filter_map(|rest| rest.split_once('"')).map(|(link, _)| link.to_owned()).collect()
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"'))
+        .map(|(link, _)| link.to_owned())
+        .collect()
 }
 // ANCHOR_END: fetch
 
@@ -155,7 +161,9 @@ async fn worker(crawl: Rc<Crawl>) -> usize {
 pub fn main() -> Result<(), Box<dyn Error>> {
     let addr = servers::start_in_thread(site)?;
     println!("A site of {PAGES} pages on loopback (page 5 is slow, page 7 never answers in time).");
-    println!("Crawling with {WORKERS} workers, a queue of {QUEUE_SIZE} URLs, {REQUEST_TIMEOUT:?} per request:");
+    println!(
+        "Crawling with {WORKERS} workers, a queue of {QUEUE_SIZE} URLs, {REQUEST_TIMEOUT:?} per request:"
+    );
     let start = Instant::now();
     let crawl = Rc::new(Crawl {
         addr,
@@ -200,7 +208,9 @@ pub fn main() -> Result<(), Box<dyn Error>> {
         };
         println!("  {path:<10} {what}");
     }
-    println!("{handled} URLs: {fetched} pages, {links} links, {missing} not found, {timed_out} timed out, in {elapsed:.2} s.");
+    println!(
+        "{handled} URLs: {fetched} pages, {links} links, {missing} not found, {timed_out} timed out, in {elapsed:.2} s."
+    );
     Ok(())
 }
 // ANCHOR_END: main

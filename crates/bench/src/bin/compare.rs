@@ -1,0 +1,590 @@
+//! `compare`: every workload of the brief's performance table, on stepio,
+//! tokio's current-thread runtime and smol's `LocalExecutor`, in one
+//! process, one after the other; then the seed workloads on CPython's
+//! asyncio (`crates/bench/python/gather.py`, if `python3` is there). Prints
+//! a markdown table of medians and ratios.
+//!
+//! ```console
+//! cargo run --release -p stepio-bench --features peers --bin compare
+//! ```
+//!
+//! Each workload runs a few warm-up rounds, then `ROUNDS` timed rounds; the
+//! table shows the median per operation. Ratios are stepio's time over the
+//! peer's (below 1.0: stepio is faster), except where the brief's target is
+//! a throughput (echo) or a multiple of CPython, which are said so.
+
+use std::future::Future;
+use std::hint::black_box;
+use std::pin::pin;
+use std::process::Command;
+use std::task::{Context, Waker};
+use std::time::{Duration, Instant};
+
+use async_executor::LocalExecutor;
+use futures_lite::future;
+use stepio::{EventLoop, LoopExecutor, LoopTasks, ThreadPoolExecutor, create_task, gather, sleep, yield_now};
+use stepio_bench::echo;
+use tokio::runtime::{Builder, Runtime};
+
+const ROUNDS: usize = 15;
+
+/// The median of `rounds` timings of `round`, divided by `ops`: ns per op.
+fn measure(rounds: usize, ops: u64, mut round: impl FnMut()) -> f64 {
+    for _ in 0..2 {
+        round();
+    }
+    let mut times: Vec<f64> = (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            round();
+            start.elapsed().as_nanos() as f64 / ops as f64
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn tokio_runtime() -> Runtime {
+    Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+/// One row of the table.
+struct Row {
+    workload: &'static str,
+    unit: &'static str,
+    stepio: f64,
+    tokio: Option<f64>,
+    smol: Option<f64>,
+    target: &'static str,
+    /// Whether the target is met, from the figures.
+    met: bool,
+}
+
+fn ratio(stepio: f64, peer: Option<f64>) -> String {
+    peer.map_or("-".into(), |peer| format!("{:.2}x", stepio / peer))
+}
+
+fn fmt(value: f64) -> String {
+    if value >= 1e6 {
+        format!("{:.2} ms", value / 1e6)
+    } else if value >= 1e3 {
+        format!("{:.2} µs", value / 1e3)
+    } else {
+        format!("{value:.1} ns")
+    }
+}
+
+// ---------------------------------------------------------------- tasks
+
+fn spawn_1000() -> Row {
+    const N: u64 = 1000;
+    let event_loop = EventLoop::new();
+    let stepio = measure(ROUNDS * 4, N, || {
+        event_loop
+            .run_until_complete(async {
+                let tasks: Vec<_> = (0..N).map(|n| create_task(async move { black_box(n) })).collect();
+                for task in tasks {
+                    black_box(task.await.unwrap());
+                }
+            })
+            .unwrap();
+    });
+    let runtime = tokio_runtime();
+    let tokio = measure(ROUNDS * 4, N, || {
+        runtime.block_on(async {
+            let tasks: Vec<_> = (0..N).map(|n| tokio::spawn(async move { black_box(n) })).collect();
+            for task in tasks {
+                black_box(task.await.unwrap());
+            }
+        })
+    });
+    let executor = LocalExecutor::new();
+    let smol = measure(ROUNDS * 4, N, || {
+        future::block_on(executor.run(async {
+            let tasks: Vec<_> = (0..N).map(|n| executor.spawn(async move { black_box(n) })).collect();
+            for task in tasks {
+                black_box(task.await);
+            }
+        }))
+    });
+    Row {
+        workload: "spawn 1,000 empty tasks and await all",
+        unit: "per task",
+        stepio,
+        tokio: Some(tokio),
+        smol: Some(smol),
+        target: "<= 1.0x smol",
+        met: stepio <= smol,
+    }
+}
+
+fn yields() -> Row {
+    const TASKS: u64 = 200;
+    const YIELDS: u64 = 1000;
+    let event_loop = EventLoop::new();
+    let stepio = measure(ROUNDS, TASKS * YIELDS, || {
+        event_loop
+            .run_until_complete(async {
+                let tasks: Vec<_> = (0..TASKS)
+                    .map(|_| {
+                        create_task(async {
+                            for _ in 0..YIELDS {
+                                yield_now().await;
+                            }
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await.unwrap();
+                }
+            })
+            .unwrap();
+    });
+    let runtime = tokio_runtime();
+    let tokio = measure(ROUNDS, TASKS * YIELDS, || {
+        runtime.block_on(async {
+            let tasks: Vec<_> = (0..TASKS)
+                .map(|_| {
+                    tokio::spawn(async {
+                        for _ in 0..YIELDS {
+                            tokio::task::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        })
+    });
+    let executor = LocalExecutor::new();
+    let smol = measure(ROUNDS, TASKS * YIELDS, || {
+        future::block_on(executor.run(async {
+            let tasks: Vec<_> = (0..TASKS)
+                .map(|_| {
+                    executor.spawn(async {
+                        for _ in 0..YIELDS {
+                            future::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await;
+            }
+        }))
+    });
+    Row {
+        workload: "200 tasks x 1,000 yields",
+        unit: "per yield",
+        stepio,
+        tokio: Some(tokio),
+        smol: Some(smol),
+        target: "<= 1.0x tokio",
+        met: stepio <= tokio,
+    }
+}
+
+/// Two tasks pass a number back and forth 1,000 times, each pass through a
+/// one-shot made for it (all made before the run).
+fn ping_pong() -> Row {
+    const ROUND_TRIPS: u64 = 1000;
+    let event_loop = EventLoop::new();
+    let stepio = measure(ROUNDS * 2, ROUND_TRIPS, || {
+        let pings: Vec<_> = (0..ROUND_TRIPS).map(|_| event_loop.create_future::<u64>()).collect();
+        let pongs: Vec<_> = (0..ROUND_TRIPS).map(|_| event_loop.create_future::<u64>()).collect();
+        let (ping_rx, pong_tx) = (pings.clone(), pongs.clone());
+        event_loop
+            .run_until_complete(async move {
+                let pong = create_task(async move {
+                    for (ping, pong) in ping_rx.into_iter().zip(pong_tx) {
+                        let n = ping.await.unwrap();
+                        pong.set_result(n + 1).unwrap();
+                    }
+                });
+                for (ping, pong) in pings.into_iter().zip(pongs) {
+                    ping.set_result(1).unwrap();
+                    black_box(pong.await.unwrap());
+                }
+                pong.await.unwrap();
+            })
+            .unwrap();
+    });
+    let runtime = tokio_runtime();
+    let tokio = measure(ROUNDS * 2, ROUND_TRIPS, || {
+        runtime.block_on(async {
+            let (ping_tx, ping_rx): (Vec<_>, Vec<_>) =
+                (0..ROUND_TRIPS).map(|_| tokio::sync::oneshot::channel::<u64>()).unzip();
+            let (pong_tx, pong_rx): (Vec<_>, Vec<_>) =
+                (0..ROUND_TRIPS).map(|_| tokio::sync::oneshot::channel::<u64>()).unzip();
+            let pong = tokio::spawn(async move {
+                for (ping, pong) in ping_rx.into_iter().zip(pong_tx) {
+                    let n = ping.await.unwrap();
+                    pong.send(n + 1).unwrap();
+                }
+            });
+            for (ping, pong) in ping_tx.into_iter().zip(pong_rx) {
+                ping.send(1).unwrap();
+                black_box(pong.await.unwrap());
+            }
+            pong.await.unwrap();
+        })
+    });
+    let executor = LocalExecutor::new();
+    let smol = measure(ROUNDS * 2, ROUND_TRIPS, || {
+        future::block_on(executor.run(async {
+            let (ping_tx, ping_rx): (Vec<_>, Vec<_>) =
+                (0..ROUND_TRIPS).map(|_| async_channel::bounded::<u64>(1)).unzip();
+            let (pong_tx, pong_rx): (Vec<_>, Vec<_>) =
+                (0..ROUND_TRIPS).map(|_| async_channel::bounded::<u64>(1)).unzip();
+            let pong = executor.spawn(async move {
+                for (ping, pong) in ping_rx.into_iter().zip(pong_tx) {
+                    let n = ping.recv().await.unwrap();
+                    pong.send(n + 1).await.unwrap();
+                }
+            });
+            for (ping, pong) in ping_tx.into_iter().zip(pong_rx) {
+                ping.send(1).await.unwrap();
+                black_box(pong.recv().await.unwrap());
+            }
+            pong.await;
+        }))
+    });
+    Row {
+        workload: "ping-pong through one-shots (tokio oneshot, smol async-channel)",
+        unit: "per round trip",
+        stepio,
+        tokio: Some(tokio),
+        smol: Some(smol),
+        target: "<= 1.0x tokio",
+        met: stepio <= tokio,
+    }
+}
+
+// --------------------------------------------------------------- timers
+
+/// A sleep made and polled once (its timer filed), then dropped (its timer
+/// cancelled), beside `live` other pending sleeps.
+fn timer_insert_cancel(live: usize) -> Row {
+    const N: u64 = 10_000;
+    let mut cx = Context::from_waker(Waker::noop());
+    let event_loop = stepio::new_event_loop().unwrap();
+    let stepio = event_loop
+        .run_until_complete(async {
+            let mut cx = Context::from_waker(Waker::noop());
+            let mut waiting: Vec<_> = (0..live)
+                .map(|i| Box::pin(sleep(Duration::from_millis(1_000 + i as u64 % 9_000_000))))
+                .collect();
+            for sleep in &mut waiting {
+                let _ = sleep.as_mut().poll(&mut cx);
+            }
+            measure(ROUNDS, N, || {
+                for i in 0..N {
+                    let mut sleep = pin!(sleep(Duration::from_millis(1_000 + i * 7)));
+                    let _ = sleep.as_mut().poll(&mut cx);
+                }
+            })
+        })
+        .unwrap();
+    event_loop.close().unwrap();
+    let runtime = tokio_runtime();
+    let _entered = runtime.enter();
+    let mut waiting: Vec<_> = (0..live)
+        .map(|i| Box::pin(tokio::time::sleep(Duration::from_millis(1_000 + i as u64 % 9_000_000))))
+        .collect();
+    for sleep in &mut waiting {
+        let _ = sleep.as_mut().poll(&mut cx);
+    }
+    let tokio = measure(ROUNDS, N, || {
+        for i in 0..N {
+            let mut sleep = pin!(tokio::time::sleep(Duration::from_millis(1_000 + i * 7)));
+            let _ = sleep.as_mut().poll(&mut cx);
+        }
+    });
+    Row {
+        workload: if live == 0 {
+            "timer insert + cancel, 0 live timers"
+        } else {
+            "timer insert + cancel, 100,000 live"
+        },
+        unit: "per timer",
+        stepio,
+        tokio: Some(tokio),
+        smol: None,
+        target: "<= 0.5x tokio",
+        met: stepio <= 0.5 * tokio,
+    }
+}
+
+/// How late `sleep(1 ms)` wakes, median of 300.
+fn lateness() -> Row {
+    const N: usize = 300;
+    const DELAY: Duration = Duration::from_millis(1);
+    let stepio = stepio::run(async {
+        let mut late = Vec::with_capacity(N);
+        for _ in 0..N {
+            let deadline = Instant::now() + DELAY;
+            sleep(DELAY).await;
+            late.push((Instant::now() - deadline).as_nanos() as f64);
+        }
+        median(late)
+    })
+    .unwrap();
+    let tokio = tokio_runtime().block_on(async {
+        let mut late = Vec::with_capacity(N);
+        for _ in 0..N {
+            let deadline = Instant::now() + DELAY;
+            tokio::time::sleep(DELAY).await;
+            late.push((Instant::now() - deadline).as_nanos() as f64);
+        }
+        median(late)
+    });
+    Row {
+        workload: "sleep(1 ms) lateness, median",
+        unit: "late",
+        stepio,
+        tokio: Some(tokio),
+        smol: None,
+        target: "<= 100 µs",
+        met: stepio <= 100_000.0,
+    }
+}
+
+/// 100,000 tasks that sleep 1 to 100 ms, all fired.
+fn many_sleeps() -> Row {
+    const N: u64 = 100_000;
+    let delay = |i: u64| Duration::from_micros(1_000 + (i * 7_919) % 99_000);
+    let stepio = measure(5, N, || {
+        stepio::run(async move {
+            let tasks: Vec<_> = (0..N).map(|i| create_task(sleep(delay(i)))).collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        })
+        .unwrap();
+    });
+    let tokio = measure(5, N, || {
+        tokio_runtime().block_on(async move {
+            let tasks: Vec<_> = (0..N).map(|i| tokio::spawn(tokio::time::sleep(delay(i)))).collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        })
+    });
+    Row {
+        workload: "100,000 sleeps of 1-100 ms fired",
+        unit: "per sleep",
+        stepio,
+        tokio: Some(tokio),
+        smol: None,
+        target: "<= 1.0x tokio",
+        met: stepio <= tokio,
+    }
+}
+
+// -------------------------------------------------------- thread pool, I/O
+
+fn run_in_executor(batch: u64) -> Row {
+    const JOBS: u64 = 1000;
+    let event_loop = stepio::new_event_loop().unwrap();
+    let pool = ThreadPoolExecutor::new(ThreadPoolExecutor::default_size());
+    let stepio = measure(ROUNDS, JOBS, || {
+        event_loop
+            .run_until_complete(async {
+                let event_loop = stepio::get_running_loop().unwrap();
+                for round in 0..JOBS / batch {
+                    let jobs = (0..batch).map(|n| {
+                        event_loop.run_in_executor(Some(&pool), move || black_box(round * batch + n)).unwrap()
+                    });
+                    for output in stepio::join_all(jobs).await {
+                        black_box(output.unwrap());
+                    }
+                }
+            })
+            .unwrap();
+    });
+    let runtime = tokio_runtime();
+    let tokio = measure(ROUNDS, JOBS, || {
+        runtime.block_on(async {
+            for round in 0..JOBS / batch {
+                let jobs: Vec<_> = (0..batch)
+                    .map(|n| tokio::task::spawn_blocking(move || black_box(round * batch + n)))
+                    .collect();
+                for job in jobs {
+                    black_box(job.await.unwrap());
+                }
+            }
+        })
+    });
+    Row {
+        workload: if batch == 1 {
+            "run_in_executor round trip, serial"
+        } else {
+            "run_in_executor, batches of 16"
+        },
+        unit: "per job",
+        stepio,
+        tokio: Some(tokio),
+        smol: None,
+        target: "<= 1.0x tokio spawn_blocking",
+        met: stepio <= tokio,
+    }
+}
+
+/// TCP echo: 50 connections, a 64-byte message each per round, server and
+/// clients on one loop. Time per request; the target is a throughput.
+fn echo_50() -> Row {
+    const ROUNDS_PER_SAMPLE: u64 = 20;
+    let (event_loop, clients) = echo::stepio_echo_setup();
+    let stepio = measure(ROUNDS, ROUNDS_PER_SAMPLE * 50, || {
+        echo::stepio_echo_rounds(&event_loop, &clients, ROUNDS_PER_SAMPLE)
+    });
+    let (runtime, clients) = echo::peers::tokio_echo_setup();
+    let tokio = measure(ROUNDS, ROUNDS_PER_SAMPLE * 50, || {
+        echo::peers::tokio_echo_rounds(&runtime, &clients, ROUNDS_PER_SAMPLE)
+    });
+    Row {
+        workload: "TCP echo, 50 connections, 64 bytes, one thread",
+        unit: "per request",
+        stepio,
+        tokio: Some(tokio),
+        smol: None,
+        target: ">= 1.0x tokio requests/s",
+        met: stepio <= tokio,
+    }
+}
+
+// ---------------------------------------------------------------- seeds
+
+fn gather_100_000() -> Row {
+    const N: u64 = 100_000;
+    let event_loop = EventLoop::new();
+    let stepio = measure(7, N, || {
+        let outputs = event_loop
+            .run_until_complete(gather((0..N).map(|n| async move {
+                yield_now().await;
+                black_box(n)
+            })))
+            .unwrap();
+        black_box(outputs.unwrap().len());
+    });
+    Row {
+        workload: "gather 100,000 tasks that yield once",
+        unit: "per task",
+        stepio,
+        tokio: None,
+        smol: None,
+        target: ">= 30x CPython",
+        met: false, // decided once CPython's figure is in
+    }
+}
+
+fn count_down_sleep_0() -> Row {
+    // As the CPython script does: many runs inside one running loop.
+    const RUNS: u64 = 1000;
+    let event_loop = EventLoop::new();
+    let stepio = measure(ROUNDS, RUNS, || {
+        event_loop
+            .run_until_complete(async {
+                for _ in 0..RUNS {
+                    let tasks = ['A', 'B', 'C'].map(|name| {
+                        create_task(async move {
+                            for n in (1..=3).rev() {
+                                yield_now().await;
+                                black_box((name, n));
+                            }
+                        })
+                    });
+                    black_box(stepio::wait(tasks, stepio::ReturnWhen::AllCompleted, None).await.done.len());
+                }
+            })
+            .unwrap();
+    });
+    Row {
+        workload: "count_down, three tasks + wait, sleeps 0",
+        unit: "per run",
+        stepio,
+        tokio: None,
+        smol: None,
+        target: ">= 30x CPython",
+        met: false,
+    }
+}
+
+/// CPython's figures from `crates/bench/python/gather.py`: ns per task for
+/// the gather, ns per run for count_down; `None` without python3.
+fn cpython() -> Option<(f64, f64)> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/gather.py");
+    let output = Command::new("python3").arg(script).output().ok()?;
+    let text = String::from_utf8(output.stdout).ok()?;
+    let field = |line_start: &str, key: &str| -> Option<f64> {
+        let line = text.lines().find(|line| line.starts_with(line_start))?;
+        line.split_whitespace().find_map(|pair| pair.strip_prefix(key)?.parse().ok())
+    };
+    Some((
+        field("gather_100000_yield_once", "median_ns_per_task=")?,
+        field("count_down_sleep0", "median_ns_per_iter=")?,
+    ))
+}
+
+fn main() {
+    eprintln!("running every workload (about a minute)...");
+    let mut rows = vec![
+        spawn_1000(),
+        yields(),
+        ping_pong(),
+        timer_insert_cancel(0),
+        timer_insert_cancel(100_000),
+        lateness(),
+        many_sleeps(),
+        run_in_executor(1),
+        run_in_executor(16),
+        echo_50(),
+    ];
+    let mut seeds = vec![gather_100_000(), count_down_sleep_0()];
+    eprintln!("running CPython's side (python3 crates/bench/python/gather.py)...");
+    let python = cpython();
+
+    println!("| workload | stepio | tokio | smol | vs tokio | vs smol | target | met |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+    for row in &rows {
+        println!(
+            "| {} | {} {} | {} | {} | {} | {} | {} | {} |",
+            row.workload,
+            fmt(row.stepio),
+            row.unit,
+            row.tokio.map_or("-".into(), fmt),
+            row.smol.map_or("-".into(), fmt),
+            ratio(row.stepio, row.tokio),
+            ratio(row.stepio, row.smol),
+            row.target,
+            if row.met { "yes" } else { "**no**" },
+        );
+    }
+    println!();
+    println!("| seed workload | stepio | CPython asyncio | CPython / stepio | target | met |");
+    println!("| --- | ---: | ---: | ---: | --- | --- |");
+    for (row, python) in seeds.iter_mut().zip([python.map(|p| p.0), python.map(|p| p.1)]) {
+        let times = python.map(|python| python / row.stepio);
+        row.met = times.is_some_and(|times| times >= 30.0);
+        println!(
+            "| {} | {} {} | {} | {} | {} | {} |",
+            row.workload,
+            fmt(row.stepio),
+            row.unit,
+            python.map_or("(no python3)".into(), fmt),
+            times.map_or("-".into(), |times| format!("{times:.0}x")),
+            row.target,
+            if row.met { "yes" } else { "**no**" },
+        );
+    }
+    rows.append(&mut seeds);
+    let missed: Vec<&str> = rows.iter().filter(|row| !row.met).map(|row| row.workload).collect();
+    println!();
+    println!("Missed: {}", if missed.is_empty() { "none".to_owned() } else { missed.join("; ") });
+}
