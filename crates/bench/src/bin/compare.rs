@@ -44,6 +44,24 @@ fn measure(rounds: usize, ops: u64, mut round: impl FnMut()) -> f64 {
     times[times.len() / 2]
 }
 
+/// [`measure`] for several runners at once, taking turns round by round,
+/// so that a slow stretch of a shared machine hits them all alike.
+fn measure_each(rounds: usize, ops: u64, runners: &mut [&mut dyn FnMut()]) -> Vec<f64> {
+    for runner in runners.iter_mut() {
+        runner();
+        runner();
+    }
+    let mut times = vec![Vec::with_capacity(rounds); runners.len()];
+    for _ in 0..rounds {
+        for (runner, times) in runners.iter_mut().zip(&mut times) {
+            let start = Instant::now();
+            runner();
+            times.push(start.elapsed().as_nanos() as f64 / ops as f64);
+        }
+    }
+    times.into_iter().map(median).collect()
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -84,7 +102,7 @@ fn fmt(value: f64) -> String {
 fn spawn_1000() -> Row {
     const N: u64 = 1000;
     let event_loop = EventLoop::new();
-    let stepio = measure(ROUNDS * 4, N, || {
+    let mut stepio_run = || {
         event_loop
             .run_until_complete(async {
                 let tasks: Vec<_> = (0..N).map(|n| create_task(async move { black_box(n) })).collect();
@@ -93,25 +111,27 @@ fn spawn_1000() -> Row {
                 }
             })
             .unwrap();
-    });
+    };
     let runtime = tokio_runtime();
-    let tokio = measure(ROUNDS * 4, N, || {
+    let mut tokio_run = || {
         runtime.block_on(async {
             let tasks: Vec<_> = (0..N).map(|n| tokio::spawn(async move { black_box(n) })).collect();
             for task in tasks {
                 black_box(task.await.unwrap());
             }
         })
-    });
+    };
     let executor = LocalExecutor::new();
-    let smol = measure(ROUNDS * 4, N, || {
+    let mut smol_run = || {
         future::block_on(executor.run(async {
             let tasks: Vec<_> = (0..N).map(|n| executor.spawn(async move { black_box(n) })).collect();
             for task in tasks {
                 black_box(task.await);
             }
         }))
-    });
+    };
+    let times = measure_each(ROUNDS * 4, N, &mut [&mut stepio_run, &mut tokio_run, &mut smol_run]);
+    let (stepio, tokio, smol) = (times[0], times[1], times[2]);
     Row {
         workload: "spawn 1,000 empty tasks and await all",
         unit: "per task",
@@ -127,7 +147,7 @@ fn yields() -> Row {
     const TASKS: u64 = 200;
     const YIELDS: u64 = 1000;
     let event_loop = EventLoop::new();
-    let stepio = measure(ROUNDS, TASKS * YIELDS, || {
+    let mut stepio_run = || {
         event_loop
             .run_until_complete(async {
                 let tasks: Vec<_> = (0..TASKS)
@@ -144,9 +164,9 @@ fn yields() -> Row {
                 }
             })
             .unwrap();
-    });
+    };
     let runtime = tokio_runtime();
-    let tokio = measure(ROUNDS, TASKS * YIELDS, || {
+    let mut tokio_run = || {
         runtime.block_on(async {
             let tasks: Vec<_> = (0..TASKS)
                 .map(|_| {
@@ -161,9 +181,9 @@ fn yields() -> Row {
                 task.await.unwrap();
             }
         })
-    });
+    };
     let executor = LocalExecutor::new();
-    let smol = measure(ROUNDS, TASKS * YIELDS, || {
+    let mut smol_run = || {
         future::block_on(executor.run(async {
             let tasks: Vec<_> = (0..TASKS)
                 .map(|_| {
@@ -178,7 +198,9 @@ fn yields() -> Row {
                 task.await;
             }
         }))
-    });
+    };
+    let times = measure_each(ROUNDS, TASKS * YIELDS, &mut [&mut stepio_run, &mut tokio_run, &mut smol_run]);
+    let (stepio, tokio, smol) = (times[0], times[1], times[2]);
     Row {
         workload: "200 tasks x 1,000 yields",
         unit: "per yield",
@@ -195,7 +217,7 @@ fn yields() -> Row {
 fn ping_pong() -> Row {
     const ROUND_TRIPS: u64 = 1000;
     let event_loop = EventLoop::new();
-    let stepio = measure(ROUNDS * 2, ROUND_TRIPS, || {
+    let mut stepio_run = || {
         let pings: Vec<_> = (0..ROUND_TRIPS).map(|_| event_loop.create_future::<u64>()).collect();
         let pongs: Vec<_> = (0..ROUND_TRIPS).map(|_| event_loop.create_future::<u64>()).collect();
         let (ping_rx, pong_tx) = (pings.clone(), pongs.clone());
@@ -214,9 +236,9 @@ fn ping_pong() -> Row {
                 pong.await.unwrap();
             })
             .unwrap();
-    });
+    };
     let runtime = tokio_runtime();
-    let tokio = measure(ROUNDS * 2, ROUND_TRIPS, || {
+    let mut tokio_run = || {
         runtime.block_on(async {
             let (ping_tx, ping_rx): (Vec<_>, Vec<_>) =
                 (0..ROUND_TRIPS).map(|_| tokio::sync::oneshot::channel::<u64>()).unzip();
@@ -234,9 +256,9 @@ fn ping_pong() -> Row {
             }
             pong.await.unwrap();
         })
-    });
+    };
     let executor = LocalExecutor::new();
-    let smol = measure(ROUNDS * 2, ROUND_TRIPS, || {
+    let mut smol_run = || {
         future::block_on(executor.run(async {
             let (ping_tx, ping_rx): (Vec<_>, Vec<_>) =
                 (0..ROUND_TRIPS).map(|_| async_channel::bounded::<u64>(1)).unzip();
@@ -254,7 +276,9 @@ fn ping_pong() -> Row {
             }
             pong.await;
         }))
-    });
+    };
+    let times = measure_each(ROUNDS * 2, ROUND_TRIPS, &mut [&mut stepio_run, &mut tokio_run, &mut smol_run]);
+    let (stepio, tokio, smol) = (times[0], times[1], times[2]);
     Row {
         workload: "ping-pong through one-shots (tokio oneshot, smol async-channel)",
         unit: "per round trip",
@@ -270,9 +294,8 @@ fn ping_pong() -> Row {
 
 /// A sleep made and polled once (its timer filed), then dropped (its timer
 /// cancelled), beside `live` other pending sleeps.
-fn timer_insert_cancel(live: usize) -> Row {
+fn timer_insert_cancel(live: usize, tokio_io: bool) -> Row {
     const N: u64 = 10_000;
-    let mut cx = Context::from_waker(Waker::noop());
     let event_loop = stepio::new_event_loop().unwrap();
     let stepio = event_loop
         .run_until_complete(async {
@@ -292,25 +315,31 @@ fn timer_insert_cancel(live: usize) -> Row {
         })
         .unwrap();
     event_loop.close().unwrap();
-    let runtime = tokio_runtime();
-    let _entered = runtime.enter();
-    let mut waiting: Vec<_> = (0..live)
-        .map(|i| Box::pin(tokio::time::sleep(Duration::from_millis(1_000 + i as u64 % 9_000_000))))
-        .collect();
-    for sleep in &mut waiting {
-        let _ = sleep.as_mut().poll(&mut cx);
-    }
-    let tokio = measure(ROUNDS, N, || {
-        for i in 0..N {
-            let mut sleep = pin!(tokio::time::sleep(Duration::from_millis(1_000 + i * 7)));
+    // Inside its runtime, as stepio's is inside its loop; with its I/O
+    // driver on (as stepio's loop has epoll), or with timers alone.
+    let runtime =
+        if tokio_io { tokio_runtime() } else { Builder::new_current_thread().enable_time().build().unwrap() };
+    let tokio = runtime.block_on(async {
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut waiting: Vec<_> = (0..live)
+            .map(|i| Box::pin(tokio::time::sleep(Duration::from_millis(1_000 + i as u64 % 9_000_000))))
+            .collect();
+        for sleep in &mut waiting {
             let _ = sleep.as_mut().poll(&mut cx);
         }
+        measure(ROUNDS, N, || {
+            for i in 0..N {
+                let mut sleep = pin!(tokio::time::sleep(Duration::from_millis(1_000 + i * 7)));
+                let _ = sleep.as_mut().poll(&mut cx);
+            }
+        })
     });
     Row {
-        workload: if live == 0 {
-            "timer insert + cancel, 0 live timers"
-        } else {
-            "timer insert + cancel, 100,000 live"
+        workload: match (live, tokio_io) {
+            (0, true) => "timer insert + cancel, 0 live timers",
+            (_, true) => "timer insert + cancel, 100,000 live",
+            (0, false) => "the same, 0 live, tokio with timers only",
+            (_, false) => "the same, 100,000 live, tokio with timers only",
         },
         unit: "per timer",
         stepio,
@@ -359,7 +388,7 @@ fn lateness() -> Row {
 fn many_sleeps() -> Row {
     const N: u64 = 100_000;
     let delay = |i: u64| Duration::from_micros(1_000 + (i * 7_919) % 99_000);
-    let stepio = measure(5, N, || {
+    let mut stepio_run = || {
         stepio::run(async move {
             let tasks: Vec<_> = (0..N).map(|i| create_task(sleep(delay(i)))).collect();
             for task in tasks {
@@ -367,15 +396,17 @@ fn many_sleeps() -> Row {
             }
         })
         .unwrap();
-    });
-    let tokio = measure(5, N, || {
+    };
+    let mut tokio_run = || {
         tokio_runtime().block_on(async move {
             let tasks: Vec<_> = (0..N).map(|i| tokio::spawn(tokio::time::sleep(delay(i)))).collect();
             for task in tasks {
                 task.await.unwrap();
             }
         })
-    });
+    };
+    let times = measure_each(5, N, &mut [&mut stepio_run, &mut tokio_run]);
+    let (stepio, tokio) = (times[0], times[1]);
     Row {
         workload: "100,000 sleeps of 1-100 ms fired",
         unit: "per sleep",
@@ -393,7 +424,7 @@ fn run_in_executor(batch: u64) -> Row {
     const JOBS: u64 = 1000;
     let event_loop = stepio::new_event_loop().unwrap();
     let pool = ThreadPoolExecutor::new(ThreadPoolExecutor::default_size());
-    let stepio = measure(ROUNDS, JOBS, || {
+    let mut stepio_run = || {
         event_loop
             .run_until_complete(async {
                 let event_loop = stepio::get_running_loop().unwrap();
@@ -407,9 +438,9 @@ fn run_in_executor(batch: u64) -> Row {
                 }
             })
             .unwrap();
-    });
+    };
     let runtime = tokio_runtime();
-    let tokio = measure(ROUNDS, JOBS, || {
+    let mut tokio_run = || {
         runtime.block_on(async {
             for round in 0..JOBS / batch {
                 let jobs: Vec<_> = (0..batch)
@@ -420,7 +451,9 @@ fn run_in_executor(batch: u64) -> Row {
                 }
             }
         })
-    });
+    };
+    let times = measure_each(ROUNDS, JOBS, &mut [&mut stepio_run, &mut tokio_run]);
+    let (stepio, tokio) = (times[0], times[1]);
     Row {
         workload: if batch == 1 {
             "run_in_executor round trip, serial"
@@ -441,13 +474,11 @@ fn run_in_executor(batch: u64) -> Row {
 fn echo_50() -> Row {
     const ROUNDS_PER_SAMPLE: u64 = 20;
     let (event_loop, clients) = echo::stepio_echo_setup();
-    let stepio = measure(ROUNDS, ROUNDS_PER_SAMPLE * 50, || {
-        echo::stepio_echo_rounds(&event_loop, &clients, ROUNDS_PER_SAMPLE)
-    });
+    let mut stepio_run = || echo::stepio_echo_rounds(&event_loop, &clients, ROUNDS_PER_SAMPLE);
     let (runtime, clients) = echo::peers::tokio_echo_setup();
-    let tokio = measure(ROUNDS, ROUNDS_PER_SAMPLE * 50, || {
-        echo::peers::tokio_echo_rounds(&runtime, &clients, ROUNDS_PER_SAMPLE)
-    });
+    let mut tokio_run = || echo::peers::tokio_echo_rounds(&runtime, &clients, ROUNDS_PER_SAMPLE);
+    let times = measure_each(ROUNDS, ROUNDS_PER_SAMPLE * 50, &mut [&mut stepio_run, &mut tokio_run]);
+    let (stepio, tokio) = (times[0], times[1]);
     Row {
         workload: "TCP echo, 50 connections, 64 bytes, one thread",
         unit: "per request",
@@ -538,8 +569,10 @@ fn main() {
         spawn_1000(),
         yields(),
         ping_pong(),
-        timer_insert_cancel(0),
-        timer_insert_cancel(100_000),
+        timer_insert_cancel(0, true),
+        timer_insert_cancel(100_000, true),
+        timer_insert_cancel(0, false),
+        timer_insert_cancel(100_000, false),
         lateness(),
         many_sleeps(),
         run_in_executor(1),
