@@ -67,8 +67,17 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
+/// tokio's current-thread runtime with its I/O and time drivers, for the
+/// rows that use timers, sockets or the blocking pool.
 fn tokio_runtime() -> Runtime {
     Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+/// tokio's current-thread runtime with no drivers, for the task rows: like
+/// stepio's `EventLoop::new()` there (a thread parker, no epoll, no timers)
+/// and smol's `LocalExecutor` under `block_on`.
+fn tokio_bare() -> Runtime {
+    Builder::new_current_thread().build().unwrap()
 }
 
 /// One row of the table.
@@ -112,7 +121,7 @@ fn spawn_1000() -> Row {
             })
             .unwrap();
     };
-    let runtime = tokio_runtime();
+    let runtime = tokio_bare();
     let mut tokio_run = || {
         runtime.block_on(async {
             let tasks: Vec<_> = (0..N).map(|n| tokio::spawn(async move { black_box(n) })).collect();
@@ -165,7 +174,7 @@ fn yields() -> Row {
             })
             .unwrap();
     };
-    let runtime = tokio_runtime();
+    let runtime = tokio_bare();
     let mut tokio_run = || {
         runtime.block_on(async {
             let tasks: Vec<_> = (0..TASKS)
@@ -237,7 +246,7 @@ fn ping_pong() -> Row {
             })
             .unwrap();
     };
-    let runtime = tokio_runtime();
+    let runtime = tokio_bare();
     let mut tokio_run = || {
         runtime.block_on(async {
             let (ping_tx, ping_rx): (Vec<_>, Vec<_>) =
@@ -564,7 +573,7 @@ fn cpython() -> Option<(f64, f64)> {
 }
 
 fn main() {
-    eprintln!("running every workload (about a minute)...");
+    eprintln!("running every workload (about half a minute)...");
     let mut rows = vec![
         spawn_1000(),
         yields(),
