@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::waiters::{State, WaitList, Waiter, wake};
+use super::waiters::{Turn, WaitList, wake};
 
 struct Flag {
     set: bool,
@@ -64,7 +64,7 @@ impl Event {
 
     /// Waits until the flag is set (at once if it is), as `wait()`.
     pub fn wait(&self) -> EventWait {
-        EventWait { event: self.clone(), waiter: None }
+        EventWait { event: self.clone(), turn: Turn::new() }
     }
 }
 
@@ -72,39 +72,29 @@ impl Event {
 #[must_use = "futures do nothing unless awaited"]
 pub struct EventWait {
     event: Event,
-    waiter: Option<Rc<Waiter<()>>>,
+    turn: Turn<()>,
 }
 
 impl Future for EventWait {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if let Some(waiter) = &self.waiter {
-            if waiter.is_notified() {
-                self.waiter = None;
-                return Poll::Ready(());
-            }
-            waiter.register(cx.waker());
-            return Poll::Pending;
+        let this = &mut *self;
+        if let Some(poll) = this.turn.poll(cx) {
+            return poll.map(drop);
         }
-        if self.event.is_set() {
+        if this.event.is_set() {
             return Poll::Ready(());
         }
-        let waiter = Waiter::new(None);
-        waiter.register(cx.waker());
-        self.event.flag.borrow_mut().waiters.push(Rc::clone(&waiter));
-        self.waiter = Some(waiter);
+        this.turn.join(&mut this.event.flag.borrow_mut().waiters, cx, None);
         Poll::Pending
     }
 }
 
 impl Drop for EventWait {
     fn drop(&mut self) {
-        if let Some(waiter) = self.waiter.take() {
-            if waiter.state.get() == State::Waiting {
-                self.event.flag.borrow_mut().waiters.remove(&waiter);
-            }
-        }
+        // Nothing to hand on: a set wakes every waiter.
+        self.turn.cancel(&mut self.event.flag.borrow_mut().waiters);
     }
 }
 
@@ -117,6 +107,6 @@ impl fmt::Debug for Event {
 
 impl fmt::Debug for EventWait {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventWait").field("waiting", &self.waiter.is_some()).finish()
+        f.debug_struct("EventWait").field("waiting", &self.turn.is_in_line()).finish()
     }
 }

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::waiters::{State, WaitList, Waiter, wake};
+use super::waiters::{Turn, WaitList, Waiter, wake};
 
 struct Inner<T> {
     items: VecDeque<T>,
@@ -167,12 +167,12 @@ impl<T> Queue<T> {
 
     /// Puts `item`, waiting while the queue is full, as `put()`.
     pub fn put(&self, item: T) -> Put<T> {
-        Put { queue: self.clone(), item: Some(item), waiter: None }
+        Put { queue: self.clone(), item: Some(item), turn: Turn::new() }
     }
 
     /// Takes the first item, waiting while there is none, as `get()`.
     pub fn get(&self) -> Get<T> {
-        Get { queue: self.clone(), waiter: None }
+        Get { queue: self.clone(), turn: Turn::new() }
     }
 
     /// Marks one item taken with `get` as processed, as `task_done()`.
@@ -201,7 +201,7 @@ impl<T> Queue<T> {
 
     /// Waits until every item put has been marked done, as `join()`.
     pub fn join(&self) -> Join<T> {
-        Join { queue: self.clone(), waiter: None }
+        Join { queue: self.clone(), turn: Turn::new() }
     }
 }
 
@@ -225,52 +225,39 @@ fn deliver<T>(inner: &mut Inner<T>, item: T) -> Option<Rc<Waiter<T>>> {
 #[must_use = "futures do nothing unless awaited"]
 pub struct Get<T> {
     queue: Queue<T>,
-    waiter: Option<Rc<Waiter<T>>>,
+    turn: Turn<T>,
 }
 
 impl<T> Future for Get<T> {
     type Output = T;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        if let Some(waiter) = &self.waiter {
-            if waiter.is_notified() {
-                let item = waiter.item.borrow_mut().take().expect("a put handed us an item");
-                self.waiter = None;
-                return Poll::Ready(item);
-            }
-            waiter.register(cx.waker());
-            return Poll::Pending;
+        let this = &mut *self;
+        if let Some(poll) = this.turn.poll(cx) {
+            return poll.map(|item| item.expect("a put handed us an item"));
         }
-        if let Ok(item) = self.queue.get_nowait() {
+        if let Ok(item) = this.queue.get_nowait() {
             return Poll::Ready(item);
         }
-        let waiter = Waiter::new(None);
-        waiter.register(cx.waker());
-        self.queue.inner.borrow_mut().getters.push(Rc::clone(&waiter));
-        self.waiter = Some(waiter);
+        this.turn.join(&mut this.queue.inner.borrow_mut().getters, cx, None);
         Poll::Pending
     }
 }
 
 impl<T> Drop for Get<T> {
     fn drop(&mut self) {
-        let Some(waiter) = self.waiter.take() else { return };
         let mut inner = self.queue.inner.borrow_mut();
-        match waiter.state.get() {
-            State::Waiting => inner.getters.remove(&waiter),
-            State::Notified => {
-                // Cancelled holding an item it never returned: pass it on,
-                // to the next getter or back to the front of the queue.
-                let Some(item) = waiter.item.borrow_mut().take() else { return };
-                match inner.getters.pop() {
-                    Some(next) => {
-                        *next.item.borrow_mut() = Some(item);
-                        drop(inner);
-                        wake(&next);
-                    }
-                    None => inner.items.push_front(item),
-                }
+        let Some(handed) = self.turn.cancel(&mut inner.getters) else { return };
+        // Cancelled holding an item it never returned: pass it on, to the
+        // next getter or back to the front of the queue.
+        let Some(item) = handed.item.borrow_mut().take() else { return };
+        match inner.getters.pop() {
+            Some(next) => {
+                *next.item.borrow_mut() = Some(item);
+                drop(inner);
+                wake(&next);
             }
+            None => inner.items.push_front(item),
         }
     }
 }
@@ -282,7 +269,7 @@ pub struct Put<T> {
     queue: Queue<T>,
     /// The item, until it is put or handed to the line of putters.
     item: Option<T>,
-    waiter: Option<Rc<Waiter<T>>>,
+    turn: Turn<T>,
 }
 
 impl<T> Unpin for Put<T> {}
@@ -291,23 +278,16 @@ impl<T> Future for Put<T> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if let Some(waiter) = &self.waiter {
-            if waiter.is_notified() {
-                // A `get` moved our item into the queue.
-                self.waiter = None;
-                return Poll::Ready(());
-            }
-            waiter.register(cx.waker());
-            return Poll::Pending;
+        let this = &mut *self;
+        if let Some(poll) = this.turn.poll(cx) {
+            // Ready: a `get` moved our item into the queue.
+            return poll.map(drop);
         }
-        let item = self.item.take().expect("a put finishes once");
-        match self.queue.put_nowait(item) {
+        let item = this.item.take().expect("a put finishes once");
+        match this.queue.put_nowait(item) {
             Ok(()) => Poll::Ready(()),
             Err(QueueFull(item)) => {
-                let waiter = Waiter::new(Some(item));
-                waiter.register(cx.waker());
-                self.queue.inner.borrow_mut().putters.push(Rc::clone(&waiter));
-                self.waiter = Some(waiter);
+                this.turn.join(&mut this.queue.inner.borrow_mut().putters, cx, Some(item));
                 Poll::Pending
             }
         }
@@ -316,13 +296,9 @@ impl<T> Future for Put<T> {
 
 impl<T> Drop for Put<T> {
     fn drop(&mut self) {
-        if let Some(waiter) = self.waiter.take() {
-            // Cancelled while waiting: the item is not put (it is dropped
-            // with the waiter). Once notified, it is in the queue already.
-            if waiter.state.get() == State::Waiting {
-                self.queue.inner.borrow_mut().putters.remove(&waiter);
-            }
-        }
+        // Cancelled while waiting: the item is not put (it is dropped with
+        // the waiter). Once notified, it is in the queue already.
+        self.turn.cancel(&mut self.queue.inner.borrow_mut().putters);
     }
 }
 
@@ -330,39 +306,28 @@ impl<T> Drop for Put<T> {
 #[must_use = "futures do nothing unless awaited"]
 pub struct Join<T> {
     queue: Queue<T>,
-    waiter: Option<Rc<Waiter<()>>>,
+    turn: Turn<()>,
 }
 
 impl<T> Future for Join<T> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if let Some(waiter) = &self.waiter {
-            if waiter.is_notified() {
-                self.waiter = None;
-                return Poll::Ready(());
-            }
-            waiter.register(cx.waker());
-            return Poll::Pending;
+        let this = &mut *self;
+        if let Some(poll) = this.turn.poll(cx) {
+            return poll.map(drop);
         }
-        if self.queue.inner.borrow().unfinished == 0 {
+        if this.queue.inner.borrow().unfinished == 0 {
             return Poll::Ready(());
         }
-        let waiter = Waiter::new(None);
-        waiter.register(cx.waker());
-        self.queue.inner.borrow_mut().joiners.push(Rc::clone(&waiter));
-        self.waiter = Some(waiter);
+        this.turn.join(&mut this.queue.inner.borrow_mut().joiners, cx, None);
         Poll::Pending
     }
 }
 
 impl<T> Drop for Join<T> {
     fn drop(&mut self) {
-        if let Some(waiter) = self.waiter.take() {
-            if waiter.state.get() == State::Waiting {
-                self.queue.inner.borrow_mut().joiners.remove(&waiter);
-            }
-        }
+        self.turn.cancel(&mut self.queue.inner.borrow_mut().joiners);
     }
 }
 
@@ -381,18 +346,18 @@ impl<T> fmt::Debug for Queue<T> {
 
 impl<T> fmt::Debug for Get<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Get").field("waiting", &self.waiter.is_some()).finish()
+        f.debug_struct("Get").field("waiting", &self.turn.is_in_line()).finish()
     }
 }
 
 impl<T> fmt::Debug for Put<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Put").field("waiting", &self.waiter.is_some()).finish()
+        f.debug_struct("Put").field("waiting", &self.turn.is_in_line()).finish()
     }
 }
 
 impl<T> fmt::Debug for Join<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Join").field("waiting", &self.waiter.is_some()).finish()
+        f.debug_struct("Join").field("waiting", &self.turn.is_in_line()).finish()
     }
 }

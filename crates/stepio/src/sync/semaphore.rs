@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use super::waiters::{State, WaitList, Waiter, wake};
+use super::waiters::{Turn, WaitList, wake};
 
 struct Permits {
     available: usize,
@@ -81,7 +81,7 @@ impl Semaphore {
 
     /// Waits for a permit, as `async with semaphore:`.
     pub fn acquire(&self) -> Acquire {
-        Acquire { semaphore: self.clone(), waiter: None }
+        Acquire { semaphore: self.clone(), turn: Turn::new() }
     }
 
     /// A permit now if one is free and nobody waits, else `None`.
@@ -132,7 +132,7 @@ impl Semaphore {
 pub struct Acquire {
     semaphore: Semaphore,
     /// Our place in line, once we wait.
-    waiter: Option<Rc<Waiter<()>>>,
+    turn: Turn<()>,
 }
 
 // ANCHOR: acquire
@@ -140,34 +140,28 @@ impl Future for Acquire {
     type Output = Permit;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Permit> {
-        if let Some(waiter) = &self.waiter {
-            if waiter.is_notified() {
-                // `give_back` handed us its permit.
-                self.waiter = None;
-                return Poll::Ready(Permit { semaphore: Some(self.semaphore.clone()) });
-            }
-            waiter.register(cx.waker());
-            return Poll::Pending;
+        let this = &mut *self;
+        match this.turn.poll(cx) {
+            // `give_back` handed us its permit.
+            Some(Poll::Ready(_)) => return Poll::Ready(Permit { semaphore: Some(this.semaphore.clone()) }),
+            Some(Poll::Pending) => return Poll::Pending,
+            None => {}
         }
-        if let Some(permit) = self.semaphore.try_acquire() {
+        if let Some(permit) = this.semaphore.try_acquire() {
             return Poll::Ready(permit);
         }
-        let waiter = Waiter::new(None);
-        waiter.register(cx.waker());
-        self.semaphore.permits.borrow_mut().waiters.push(Rc::clone(&waiter));
-        self.waiter = Some(waiter);
+        this.turn.join(&mut this.semaphore.permits.borrow_mut().waiters, cx, None);
         Poll::Pending
     }
 }
 
 impl Drop for Acquire {
     fn drop(&mut self) {
-        let Some(waiter) = self.waiter.take() else { return };
-        match waiter.state.get() {
-            // Cancelled while in line: leave the line.
-            State::Waiting => self.semaphore.permits.borrow_mut().waiters.remove(&waiter),
-            // Cancelled after a permit was handed to us: hand it on.
-            State::Notified => self.semaphore.give_back(),
+        // Cancelled in line: `cancel` leaves the line. Cancelled after a
+        // permit was handed to us: hand it on.
+        let handed = self.turn.cancel(&mut self.semaphore.permits.borrow_mut().waiters);
+        if handed.is_some() {
+            self.semaphore.give_back();
         }
     }
 }
@@ -252,7 +246,7 @@ impl fmt::Debug for Semaphore {
 
 impl fmt::Debug for Acquire {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Acquire").field("waiting", &self.waiter.is_some()).finish()
+        f.debug_struct("Acquire").field("waiting", &self.turn.is_in_line()).finish()
     }
 }
 

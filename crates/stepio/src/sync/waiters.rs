@@ -3,7 +3,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
-use std::task::Waker;
+use std::task::{Context, Poll, Waker};
 
 // ANCHOR: waiter
 /// Where a waiter is.
@@ -83,6 +83,62 @@ impl<T> WaitList<T> {
         self.waiters.retain(|other| !Rc::ptr_eq(other, waiter));
     }
 }
+
+// ANCHOR: turn
+/// A waiting future's place in a [`WaitList`]: empty until it gets in line.
+/// Every waiting future of this module (acquire, wait, get, put, join)
+/// keeps one.
+pub(crate) struct Turn<T> {
+    waiter: Option<Rc<Waiter<T>>>,
+}
+
+impl<T> Turn<T> {
+    pub(crate) fn new() -> Turn<T> {
+        Turn { waiter: None }
+    }
+
+    /// `None` if not in line yet. In line: `Ready` with what was handed
+    /// (if anything) once notified, which ends the turn; otherwise
+    /// `Pending`, with `cx`'s waker kept.
+    pub(crate) fn poll(&mut self, cx: &Context<'_>) -> Option<Poll<Option<T>>> {
+        let waiter = self.waiter.as_ref()?;
+        if waiter.is_notified() {
+            let item = waiter.item.borrow_mut().take();
+            self.waiter = None;
+            return Some(Poll::Ready(item));
+        }
+        waiter.register(cx.waker());
+        Some(Poll::Pending)
+    }
+
+    /// Gets in line at the back of `list`, carrying `item` (a putter's).
+    pub(crate) fn join(&mut self, list: &mut WaitList<T>, cx: &Context<'_>, item: Option<T>) {
+        let waiter = Waiter::new(item);
+        waiter.register(cx.waker());
+        list.push(Rc::clone(&waiter));
+        self.waiter = Some(waiter);
+    }
+
+    /// Whether it is in line (or notified and not yet polled).
+    pub(crate) fn is_in_line(&self) -> bool {
+        self.waiter.is_some()
+    }
+
+    /// Gives up the turn (the future is dropped): leaves `list` if still
+    /// waiting. If it was notified, returns the waiter, whose caller must
+    /// hand on what it was given (a permit, an item), or it is lost.
+    pub(crate) fn cancel(&mut self, list: &mut WaitList<T>) -> Option<Rc<Waiter<T>>> {
+        let waiter = self.waiter.take()?;
+        match waiter.state.get() {
+            State::Waiting => {
+                list.remove(&waiter);
+                None
+            }
+            State::Notified => Some(waiter),
+        }
+    }
+}
+// ANCHOR_END: turn
 
 /// Wakes a notified waiter (after the primitive's borrow has ended).
 pub(crate) fn wake<T>(waiter: &Waiter<T>) {
