@@ -10,13 +10,14 @@ use std::time::Duration;
 #[cfg(feature = "peers")]
 use criterion::{BenchmarkGroup, measurement::WallTime};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use stepio_gather::{ReturnWhen, gather, wait};
+use stepio_bench::workloads;
+use stepio_gather::gather;
 use stepio_poll_loop::EventLoop;
 use stepio_tasks::create_task;
 use stepio_timer_wheel::sleep;
 use stepio_waker::yield_now;
 
-const CHILDREN: u64 = 100_000;
+const CHILDREN: u64 = workloads::GATHERED;
 
 // ANCHOR: gather_bench
 fn gather_100_000(c: &mut Criterion) {
@@ -27,15 +28,7 @@ fn gather_100_000(c: &mut Criterion) {
     // number; the gather gives all 100,000 in order.
     let event_loop = EventLoop::new();
     group.bench_function("stepio_gather_yield_once", |b| {
-        b.iter(|| {
-            let outputs = event_loop
-                .run_until_complete(gather((0..CHILDREN).map(|n| async move {
-                    yield_now().await;
-                    black_box(n)
-                })))
-                .unwrap();
-            black_box(outputs.unwrap().len())
-        })
+        b.iter(|| black_box(workloads::stepio_gather(&event_loop)))
     });
     // No gather: the same tasks, their handles awaited one by one in
     // order. The difference is what the ready list costs.
@@ -80,38 +73,14 @@ fn gather_100_000(c: &mut Criterion) {
 // ANCHOR_END: gather_bench
 
 // ANCHOR: seed_bench
-/// T3's count_down with its sleeps scaled to zero: three tasks that each
-/// count 3, 2, 1, yielding before each count, waited on with `wait`.
-async fn count_down(name: char) -> char {
-    for n in (1..=3).rev() {
-        yield_now().await;
-        black_box((name, n));
-    }
-    name
-}
-
-/// T1's hello with its sleep scaled to zero.
-async fn hello(n: u32) -> u32 {
-    yield_now().await;
-    black_box(n)
-}
-
 fn seed_workloads(c: &mut Criterion) {
     let mut group = c.benchmark_group("seed_workloads");
     let event_loop = EventLoop::new();
+    // T3's count_down and T1's hello with their sleeps scaled to zero.
     group.bench_function("stepio_count_down_sleep_0", |b| {
-        b.iter(|| {
-            event_loop
-                .run_until_complete(async {
-                    let tasks = ['A', 'B', 'C'].map(|name| create_task(count_down(name)));
-                    black_box(wait(tasks, ReturnWhen::AllCompleted, None).await.done.len())
-                })
-                .unwrap()
-        })
+        b.iter(|| workloads::stepio_count_down(&event_loop, 1))
     });
-    group.bench_function("stepio_hello_sleep_0", |b| {
-        b.iter(|| event_loop.run_until_complete(gather([hello(1), hello(2)])).unwrap().unwrap())
-    });
+    group.bench_function("stepio_hello_sleep_0", |b| b.iter(|| workloads::stepio_hello(&event_loop)));
     #[cfg(feature = "peers")]
     peers::seeds(&mut group);
     group.finish();

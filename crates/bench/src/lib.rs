@@ -8,6 +8,8 @@
 //!   map, firing a million timers, 100,000 sleeps on the loop).
 //! - `benches/reactor.rs`: stage 4 (TCP echo, 50 connections; waking a
 //!   loop parked in `epoll_wait` from another thread).
+//! - `src/workloads.rs`: the workloads the benches and `compare` share.
+//! - `src/bin/compare.rs`: every target of the brief, side by side.
 //! - `src/bin/idle_cpu.rs`: how much CPU an idle loop burns.
 //! - `src/bin/timer_lateness.rs`: how late `sleep(1 ms)` wakes.
 //!
@@ -18,6 +20,7 @@
 
 pub mod echo;
 pub mod timer_queues;
+pub mod workloads;
 
 use std::fs;
 use std::time::Duration;

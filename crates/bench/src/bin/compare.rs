@@ -21,9 +21,9 @@ use std::task::{Context, Waker};
 use std::time::{Duration, Instant};
 
 use async_executor::LocalExecutor;
-use futures_lite::future;
-use stepio::{EventLoop, LoopExecutor, LoopTasks, ThreadPoolExecutor, create_task, gather, sleep, yield_now};
+use stepio::{EventLoop, ThreadPoolExecutor, create_task, sleep};
 use stepio_bench::echo;
+use stepio_bench::workloads::{self, peers};
 use tokio::runtime::{Builder, Runtime};
 
 const ROUNDS: usize = 15;
@@ -109,37 +109,17 @@ fn fmt(value: f64) -> String {
 // ---------------------------------------------------------------- tasks
 
 fn spawn_1000() -> Row {
-    const N: u64 = 1000;
     let event_loop = EventLoop::new();
-    let mut stepio_run = || {
-        event_loop
-            .run_until_complete(async {
-                let tasks: Vec<_> = (0..N).map(|n| create_task(async move { black_box(n) })).collect();
-                for task in tasks {
-                    black_box(task.await.unwrap());
-                }
-            })
-            .unwrap();
-    };
-    let runtime = tokio_bare();
-    let mut tokio_run = || {
-        runtime.block_on(async {
-            let tasks: Vec<_> = (0..N).map(|n| tokio::spawn(async move { black_box(n) })).collect();
-            for task in tasks {
-                black_box(task.await.unwrap());
-            }
-        })
-    };
-    let executor = LocalExecutor::new();
-    let mut smol_run = || {
-        future::block_on(executor.run(async {
-            let tasks: Vec<_> = (0..N).map(|n| executor.spawn(async move { black_box(n) })).collect();
-            for task in tasks {
-                black_box(task.await);
-            }
-        }))
-    };
-    let times = measure_each(ROUNDS * 4, N, &mut [&mut stepio_run, &mut tokio_run, &mut smol_run]);
+    let (runtime, executor) = (tokio_bare(), LocalExecutor::new());
+    let times = measure_each(
+        ROUNDS * 4,
+        workloads::SPAWNED,
+        &mut [
+            &mut || workloads::stepio_spawn(&event_loop),
+            &mut || peers::tokio_spawn(&runtime),
+            &mut || peers::smol_spawn(&executor),
+        ],
+    );
     let (stepio, tokio, smol) = (times[0], times[1], times[2]);
     Row {
         workload: "spawn 1,000 empty tasks and await all",
@@ -153,62 +133,17 @@ fn spawn_1000() -> Row {
 }
 
 fn yields() -> Row {
-    const TASKS: u64 = 200;
-    const YIELDS: u64 = 1000;
     let event_loop = EventLoop::new();
-    let mut stepio_run = || {
-        event_loop
-            .run_until_complete(async {
-                let tasks: Vec<_> = (0..TASKS)
-                    .map(|_| {
-                        create_task(async {
-                            for _ in 0..YIELDS {
-                                yield_now().await;
-                            }
-                        })
-                    })
-                    .collect();
-                for task in tasks {
-                    task.await.unwrap();
-                }
-            })
-            .unwrap();
-    };
-    let runtime = tokio_bare();
-    let mut tokio_run = || {
-        runtime.block_on(async {
-            let tasks: Vec<_> = (0..TASKS)
-                .map(|_| {
-                    tokio::spawn(async {
-                        for _ in 0..YIELDS {
-                            tokio::task::yield_now().await;
-                        }
-                    })
-                })
-                .collect();
-            for task in tasks {
-                task.await.unwrap();
-            }
-        })
-    };
-    let executor = LocalExecutor::new();
-    let mut smol_run = || {
-        future::block_on(executor.run(async {
-            let tasks: Vec<_> = (0..TASKS)
-                .map(|_| {
-                    executor.spawn(async {
-                        for _ in 0..YIELDS {
-                            future::yield_now().await;
-                        }
-                    })
-                })
-                .collect();
-            for task in tasks {
-                task.await;
-            }
-        }))
-    };
-    let times = measure_each(ROUNDS, TASKS * YIELDS, &mut [&mut stepio_run, &mut tokio_run, &mut smol_run]);
+    let (runtime, executor) = (tokio_bare(), LocalExecutor::new());
+    let times = measure_each(
+        ROUNDS,
+        workloads::TASKS * workloads::YIELDS,
+        &mut [
+            &mut || workloads::stepio_yields(&event_loop),
+            &mut || peers::tokio_yields(&runtime),
+            &mut || peers::smol_yields(&executor),
+        ],
+    );
     let (stepio, tokio, smol) = (times[0], times[1], times[2]);
     Row {
         workload: "200 tasks x 1,000 yields",
@@ -222,71 +157,19 @@ fn yields() -> Row {
 }
 
 /// Two tasks pass a number back and forth 1,000 times, each pass through a
-/// one-shot made for it (all made before the run).
+/// one-shot (chapter 5's ball protocol).
 fn ping_pong() -> Row {
-    const ROUND_TRIPS: u64 = 1000;
     let event_loop = EventLoop::new();
-    let mut stepio_run = || {
-        let pings: Vec<_> = (0..ROUND_TRIPS).map(|_| event_loop.create_future::<u64>()).collect();
-        let pongs: Vec<_> = (0..ROUND_TRIPS).map(|_| event_loop.create_future::<u64>()).collect();
-        let (ping_rx, pong_tx) = (pings.clone(), pongs.clone());
-        event_loop
-            .run_until_complete(async move {
-                let pong = create_task(async move {
-                    for (ping, pong) in ping_rx.into_iter().zip(pong_tx) {
-                        let n = ping.await.unwrap();
-                        pong.set_result(n + 1).unwrap();
-                    }
-                });
-                for (ping, pong) in pings.into_iter().zip(pongs) {
-                    ping.set_result(1).unwrap();
-                    black_box(pong.await.unwrap());
-                }
-                pong.await.unwrap();
-            })
-            .unwrap();
-    };
-    let runtime = tokio_bare();
-    let mut tokio_run = || {
-        runtime.block_on(async {
-            let (ping_tx, ping_rx): (Vec<_>, Vec<_>) =
-                (0..ROUND_TRIPS).map(|_| tokio::sync::oneshot::channel::<u64>()).unzip();
-            let (pong_tx, pong_rx): (Vec<_>, Vec<_>) =
-                (0..ROUND_TRIPS).map(|_| tokio::sync::oneshot::channel::<u64>()).unzip();
-            let pong = tokio::spawn(async move {
-                for (ping, pong) in ping_rx.into_iter().zip(pong_tx) {
-                    let n = ping.await.unwrap();
-                    pong.send(n + 1).unwrap();
-                }
-            });
-            for (ping, pong) in ping_tx.into_iter().zip(pong_rx) {
-                ping.send(1).unwrap();
-                black_box(pong.await.unwrap());
-            }
-            pong.await.unwrap();
-        })
-    };
-    let executor = LocalExecutor::new();
-    let mut smol_run = || {
-        future::block_on(executor.run(async {
-            let (ping_tx, ping_rx): (Vec<_>, Vec<_>) =
-                (0..ROUND_TRIPS).map(|_| async_channel::bounded::<u64>(1)).unzip();
-            let (pong_tx, pong_rx): (Vec<_>, Vec<_>) =
-                (0..ROUND_TRIPS).map(|_| async_channel::bounded::<u64>(1)).unzip();
-            let pong = executor.spawn(async move {
-                for (ping, pong) in ping_rx.into_iter().zip(pong_tx) {
-                    let n = ping.recv().await.unwrap();
-                    pong.send(n + 1).await.unwrap();
-                }
-            });
-            for (ping, pong) in ping_tx.into_iter().zip(pong_rx) {
-                ping.send(1).await.unwrap();
-                black_box(pong.recv().await.unwrap());
-            }
-            pong.await;
-        }))
-    };
-    let times = measure_each(ROUNDS * 2, ROUND_TRIPS, &mut [&mut stepio_run, &mut tokio_run, &mut smol_run]);
+    let (runtime, executor) = (tokio_bare(), LocalExecutor::new());
+    let times = measure_each(
+        ROUNDS * 2,
+        workloads::ROUND_TRIPS,
+        &mut [
+            &mut || workloads::stepio_ping_pong(&event_loop),
+            &mut || peers::tokio_ping_pong(&runtime),
+            &mut || peers::smol_ping_pong(&executor),
+        ],
+    );
     let (stepio, tokio, smol) = (times[0], times[1], times[2]);
     Row {
         workload: "ping-pong through one-shots (tokio oneshot, smol async-channel)",
@@ -430,38 +313,16 @@ fn many_sleeps() -> Row {
 // -------------------------------------------------------- thread pool, I/O
 
 fn run_in_executor(batch: u64) -> Row {
-    const JOBS: u64 = 1000;
     let event_loop = stepio::new_event_loop().unwrap();
     let pool = ThreadPoolExecutor::new(ThreadPoolExecutor::default_size());
-    let mut stepio_run = || {
-        event_loop
-            .run_until_complete(async {
-                let event_loop = stepio::get_running_loop().unwrap();
-                for round in 0..JOBS / batch {
-                    let jobs = (0..batch).map(|n| {
-                        event_loop.run_in_executor(Some(&pool), move || black_box(round * batch + n)).unwrap()
-                    });
-                    for output in stepio::join_all(jobs).await {
-                        black_box(output.unwrap());
-                    }
-                }
-            })
-            .unwrap();
-    };
     let runtime = tokio_runtime();
-    let mut tokio_run = || {
-        runtime.block_on(async {
-            for round in 0..JOBS / batch {
-                let jobs: Vec<_> = (0..batch)
-                    .map(|n| tokio::task::spawn_blocking(move || black_box(round * batch + n)))
-                    .collect();
-                for job in jobs {
-                    black_box(job.await.unwrap());
-                }
-            }
-        })
-    };
-    let times = measure_each(ROUNDS, JOBS, &mut [&mut stepio_run, &mut tokio_run]);
+    let times = measure_each(
+        ROUNDS,
+        workloads::JOBS,
+        &mut [&mut || workloads::stepio_round_trips(&event_loop, &pool, batch), &mut || {
+            peers::tokio_round_trips(&runtime, batch)
+        }],
+    );
     let (stepio, tokio) = (times[0], times[1]);
     Row {
         workload: if batch == 1 {
@@ -502,16 +363,9 @@ fn echo_50() -> Row {
 // ---------------------------------------------------------------- seeds
 
 fn gather_100_000() -> Row {
-    const N: u64 = 100_000;
     let event_loop = EventLoop::new();
-    let stepio = measure(7, N, || {
-        let outputs = event_loop
-            .run_until_complete(gather((0..N).map(|n| async move {
-                yield_now().await;
-                black_box(n)
-            })))
-            .unwrap();
-        black_box(outputs.unwrap().len());
+    let stepio = measure(7, workloads::GATHERED, || {
+        black_box(workloads::stepio_gather(&event_loop));
     });
     Row {
         workload: "gather 100,000 tasks that yield once",
@@ -528,23 +382,7 @@ fn count_down_sleep_0() -> Row {
     // As the CPython script does: many runs inside one running loop.
     const RUNS: u64 = 1000;
     let event_loop = EventLoop::new();
-    let stepio = measure(ROUNDS, RUNS, || {
-        event_loop
-            .run_until_complete(async {
-                for _ in 0..RUNS {
-                    let tasks = ['A', 'B', 'C'].map(|name| {
-                        create_task(async move {
-                            for n in (1..=3).rev() {
-                                yield_now().await;
-                                black_box((name, n));
-                            }
-                        })
-                    });
-                    black_box(stepio::wait(tasks, stepio::ReturnWhen::AllCompleted, None).await.done.len());
-                }
-            })
-            .unwrap();
-    });
+    let stepio = measure(ROUNDS, RUNS, || workloads::stepio_count_down(&event_loop, RUNS));
     Row {
         workload: "count_down, three tasks + wait, sleeps 0",
         unit: "per run",
