@@ -31,15 +31,7 @@ pub const FILES: [&str; 4] = ["file1.bin", "file2.bin", "file3.bin", "file4.bin"
 pub async fn file_server(listener: TcpListener) -> io::Result<()> {
     serve(listener, |mut stream, _peer| async move {
         // The request head, up to its blank line.
-        let mut request = Vec::new();
-        let mut buf = [0; 1024];
-        while !request.ends_with(b"\r\n\r\n") && request.len() < 8192 {
-            match stream.read(&mut buf).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => request.extend_from_slice(&buf[..n]),
-            }
-        }
-        let request = String::from_utf8_lossy(&request);
+        let Some(request) = servers::read_request_head(&mut stream).await else { return };
         let chunks = FILES
             .iter()
             .position(|file| request.starts_with(&format!("GET /{file} ")))

@@ -40,15 +40,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(1);
 /// the crawler waits).
 async fn site(listener: TcpListener) -> io::Result<()> {
     serve(listener, |mut stream, _peer| async move {
-        let mut request = Vec::new();
-        let mut buf = [0; 1024];
-        while !request.ends_with(b"\r\n\r\n") && request.len() < 8192 {
-            match stream.read(&mut buf).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => request.extend_from_slice(&buf[..n]),
-            }
-        }
-        let request = String::from_utf8_lossy(&request);
+        let Some(request) = servers::read_request_head(&mut stream).await else { return };
         let path = request.split_whitespace().nth(1).unwrap_or("/");
         let page = match path {
             "/" => Some(0),

@@ -9,7 +9,22 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 
-use stepio_reactor::TcpListener;
+use stepio_reactor::{TcpListener, TcpStream};
+
+/// Reads a request's head, up to its blank line (at most 8 KiB): `None`
+/// if the peer closed or failed first. The small servers of the examples
+/// (chapter 4's file server, chapter 8's site) route on its first line.
+pub async fn read_request_head(stream: &mut TcpStream) -> Option<String> {
+    let mut request = Vec::new();
+    let mut buf = [0; 1024];
+    while !request.ends_with(b"\r\n\r\n") && request.len() < 8192 {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    Some(String::from_utf8_lossy(&request).into_owned())
+}
 
 /// Binds a listener on a free loopback port, on a new thread with a loop
 /// of its own, and runs `serve(listener)` there for as long as the process
