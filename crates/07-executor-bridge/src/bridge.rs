@@ -70,23 +70,16 @@ impl LoopExecutor for EventLoop {
         let executor = match executor {
             Some(executor) => executor,
             None => {
-                default = self.default_executor()?;
-                &default
+                // Borrowed from the loop: no clone of the pool's handle per job.
+                default = default_of(self)?;
+                &default.0
             }
         };
         executor.submit(job).map_err(|_| LoopError::Closed)
     }
 
     fn default_executor(&self) -> Result<ThreadPoolExecutor, LoopError> {
-        if let Some(default) = self.extension::<DefaultExecutor>() {
-            return Ok(default.0.clone());
-        }
-        if self.is_closed() {
-            return Err(LoopError::Closed);
-        }
-        let executor = ThreadPoolExecutor::with_name(ThreadPoolExecutor::default_size(), "asyncio");
-        self.set_default_executor(executor.clone());
-        Ok(executor)
+        Ok(default_of(self)?.0.clone())
     }
 
     fn set_default_executor(&self, executor: ThreadPoolExecutor) {
@@ -100,6 +93,19 @@ impl LoopExecutor for EventLoop {
     fn remote(&self) -> RemoteLoop {
         RemoteLoop { scheduler: self.scheduler() }
     }
+}
+
+/// The loop's default executor, made on first use.
+fn default_of(event_loop: &EventLoop) -> Result<Rc<DefaultExecutor>, LoopError> {
+    if let Some(default) = event_loop.extension::<DefaultExecutor>() {
+        return Ok(default);
+    }
+    if event_loop.is_closed() {
+        return Err(LoopError::Closed);
+    }
+    event_loop
+        .set_default_executor(ThreadPoolExecutor::with_name(ThreadPoolExecutor::default_size(), "asyncio"));
+    Ok(event_loop.extension::<DefaultExecutor>().expect("just set"))
 }
 
 // ANCHOR: to_thread
