@@ -4,17 +4,21 @@ use std::any::{Any, TypeId};
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::{AssertUnwindSafe, Location, catch_unwind};
+use std::path::{Path, PathBuf};
 use std::pin::pin;
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+use crate::debug::{DEFAULT_SLOW_CALLBACK, DebugReport, FromEnv};
 use crate::driver::{Driver, ThreadDriver};
 use crate::ready::Work;
 use crate::schedule::{Runnable, Scheduler};
-use crate::task::{BoxFuture, MainWaker, Shared, TaskId, Tasks};
+use crate::task::{BoxFuture, MainWaker, Shared, TaskId, TaskInfo, Tasks};
+use crate::trace::{ClockFn, TaskEnd, Trace, TraceEvent, Tracer, real_clock};
 use crate::{Handle, LoopError, ReadyQueue};
 
 /// A single-threaded event loop, as asyncio's `asyncio.EventLoop`.
@@ -73,6 +77,7 @@ impl fmt::Display for PanicReport {
 }
 
 type ExceptionHandler = Rc<dyn Fn(&PanicReport)>;
+type DebugHandler = Rc<dyn Fn(&DebugReport)>;
 
 struct Core {
     /// Callbacks and woken tasks, in the order they became ready.
@@ -99,6 +104,15 @@ struct Core {
     extensions: RefCell<Vec<(TypeId, Rc<dyn Any>)>>,
     /// What later stages want done when the loop closes.
     close_hooks: RefCell<Vec<Box<dyn FnOnce()>>>,
+    /// The number the next task gets (`Task-1`, `Task-2`, ...).
+    next_task: Cell<u64>,
+    /// Debug mode is on: time every callback and poll.
+    debug: Cell<bool>,
+    /// asyncio's `slow_callback_duration`.
+    slow_callback: Cell<Duration>,
+    debug_handler: RefCell<Option<DebugHandler>>,
+    /// The clock debug mode and tracing read, made when first needed.
+    clock: RefCell<Option<ClockFn>>,
 }
 
 impl Drop for Core {
@@ -165,7 +179,7 @@ impl EventLoop {
     /// with timers (stage 3) and epoll (stage 4).
     pub fn with_driver(driver: Box<dyn Driver>) -> EventLoop {
         let shared = Shared::new(driver.unparker());
-        EventLoop {
+        let event_loop = EventLoop {
             core: Rc::new(Core {
                 ready: RefCell::default(),
                 from_driver: RefCell::default(),
@@ -180,8 +194,21 @@ impl EventLoop {
                 exception_handler: RefCell::new(None),
                 extensions: RefCell::default(),
                 close_hooks: RefCell::default(),
+                next_task: Cell::new(1),
+                debug: Cell::new(false),
+                slow_callback: Cell::new(DEFAULT_SLOW_CALLBACK),
+                debug_handler: RefCell::new(None),
+                clock: RefCell::new(None),
             }),
+        };
+        let from_env = FromEnv::get();
+        if from_env.debug {
+            event_loop.set_debug(true);
         }
+        if from_env.tracing() {
+            event_loop.start_tracing();
+        }
+        event_loop
     }
 }
 
@@ -216,12 +243,34 @@ impl EventLoop {
     /// # Errors
     ///
     /// [`LoopError::Closed`] if the loop was closed.
-    pub fn spawn(&self, future: impl Future<Output = ()> + 'static) -> Result<TaskId, LoopError> {
+    #[track_caller]
+    pub fn spawn<F: Future<Output = ()> + 'static>(&self, future: F) -> Result<TaskId, LoopError> {
         self.check_open()?;
+        let number = self.next_task_number();
+        let location = Location::caller();
+        let name = std::any::type_name::<F>();
+        if let Some(tracer) = self.tracer() {
+            let event =
+                TraceEvent::Spawned { task: number, name: format!("Task-{number}"), future: name, location };
+            tracer.record(event);
+        }
         let future: BoxFuture = Box::pin(future);
-        let id = self.core.tasks.borrow_mut().insert(future, &self.core.shared);
+        let id = self.core.tasks.borrow_mut().insert(
+            future,
+            &self.core.shared,
+            TaskInfo { number, future: name, location },
+        );
         self.core.ready.borrow_mut().push_task(id);
         Ok(id)
+    }
+
+    /// A number for a new task, counting from 1 on each loop: asyncio's
+    /// `Task-1`, `Task-2`, ... Stage 2's `spawn` and stage 5's
+    /// `create_task` both take theirs from here.
+    pub fn next_task_number(&self) -> u64 {
+        let number = self.core.next_task.get();
+        self.core.next_task.set(number + 1);
+        number
     }
 }
 
@@ -253,7 +302,13 @@ impl EventLoop {
             // Polled before giving up on a stop, too: the last turn may have
             // finished it.
             if main.take_woken() {
-                if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                let polled = if self.is_watched() {
+                    self.watch(Watched::Main, || future.as_mut().poll(&mut cx))
+                } else {
+                    future.as_mut().poll(&mut cx)
+                };
+                if let Poll::Ready(output) = polled {
+                    self.trace_done(0, TaskEnd::Finished);
                     return Ok(output);
                 }
             }
@@ -328,6 +383,14 @@ impl EventLoop {
         let ready = self.core.ready.borrow_mut().take_all();
         let from_driver = self.core.from_driver.borrow_mut().take_all();
         let tasks = self.core.tasks.borrow_mut().drain();
+        for info in tasks.iter().map(|(_, info)| info) {
+            if let Some(tracer) = self.tracer() {
+                tracer.record(TraceEvent::Done { task: info.number, end: TaskEnd::Cancelled });
+            }
+            if self.get_debug() {
+                self.call_debug_handler(&DebugReport::PendingAtClose { what: info.to_string() });
+            }
+        }
         for work in ready.into_iter().chain(from_driver) {
             if let Work::Callback(handle) = work {
                 handle.cancel();
@@ -342,6 +405,7 @@ impl EventLoop {
         }
         drop(self.core.shared.shut_down());
         self.core.driver.borrow_mut().close();
+        self.show_trace_from_env();
         Ok(())
     }
 
@@ -441,7 +505,16 @@ impl EventLoop {
         let timeout = if has_work { Some(Duration::ZERO) } else { None };
         {
             let mut from_driver = self.core.from_driver.borrow_mut();
-            self.core.driver.borrow_mut().park(timeout, &mut from_driver)?;
+            // A park that may sleep is traced; a look without sleeping is not.
+            let tracer = self.tracer().filter(|_| timeout.is_none());
+            if let Some(tracer) = tracer {
+                tracer.record(TraceEvent::Parked { timeout });
+            }
+            let parked = self.core.driver.borrow_mut().park(timeout, &mut from_driver);
+            if let Some(tracer) = tracer {
+                tracer.record(TraceEvent::Unparked);
+            }
+            parked?;
             self.core.ready.borrow_mut().append(&mut from_driver);
         }
         self.collect_woken();
@@ -449,8 +522,22 @@ impl EventLoop {
         // Only what is ready now runs in this turn; what it schedules waits
         // for the next turn, after the driver has been checked again.
         let n_ready = self.core.ready.borrow().len();
+        // One test per turn when debug mode and tracing are off.
+        let watched = self.is_watched();
         for _ in 0..n_ready {
             let Some(work) = self.core.ready.borrow_mut().pop() else { break };
+            if watched {
+                self.run_watched(work);
+            } else {
+                self.run_work(work);
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one piece of ready work.
+    fn run_work(&self, work: Work) {
+        {
             match work {
                 Work::Callback(handle) => {
                     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| handle.run())) {
@@ -467,7 +554,6 @@ impl EventLoop {
                 }
             }
         }
-        Ok(())
     }
 }
 // ANCHOR_END: run_once
@@ -522,11 +608,13 @@ impl EventLoop {
         match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx))) {
             Ok(Poll::Pending) => self.core.tasks.borrow_mut().put_back(id, future, waker),
             Ok(Poll::Ready(())) => {
-                self.core.tasks.borrow_mut().remove(id);
+                let info = self.core.tasks.borrow_mut().remove(id);
+                self.trace_done(info.number, TaskEnd::Finished);
                 drop(future);
             }
             Err(payload) => {
-                self.core.tasks.borrow_mut().remove(id);
+                let info = self.core.tasks.borrow_mut().remove(id);
+                self.trace_done(info.number, TaskEnd::Panicked);
                 // The future's destructor may panic too; that is reported as well.
                 if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(future))) {
                     self.report(PanicSource::Task(id), payload);
@@ -543,6 +631,217 @@ impl EventLoop {
         let report = PanicReport { source, message: panic_message(&*payload) };
         self.call_exception_handler(&report);
     }
+}
+
+// ANCHOR: watch
+/// What a watched step runs, for its trace events and a debug warning.
+enum Watched {
+    /// The future given to `run_until_complete`: task number 0.
+    Main,
+    /// A callback, named by its closure's type.
+    Callback(&'static str),
+    /// A task from stage 2's `spawn`.
+    Spawned(TaskInfo),
+    /// A task or callback of a later stage.
+    Runnable(Arc<dyn Runnable>),
+}
+
+impl Watched {
+    /// The trace events before and after the step.
+    fn events(&self) -> (TraceEvent, TraceEvent) {
+        let task = match self {
+            Watched::Main => Some(0),
+            Watched::Callback(_) => None,
+            Watched::Spawned(info) => Some(info.number),
+            Watched::Runnable(runnable) => runnable.task_number(),
+        };
+        match (task, self) {
+            (Some(task), _) => (TraceEvent::PollStart { task }, TraceEvent::PollEnd { task }),
+            (None, Watched::Runnable(runnable)) => {
+                (TraceEvent::CallbackStart { name: runnable.name() }, TraceEvent::CallbackEnd)
+            }
+            (None, Watched::Callback(name)) => (TraceEvent::CallbackStart { name }, TraceEvent::CallbackEnd),
+            (None, _) => unreachable!("main and spawned tasks have numbers"),
+        }
+    }
+
+    /// What a debug warning calls it.
+    fn describe(&self) -> String {
+        match self {
+            Watched::Main => "the future given to run_until_complete (main)".to_owned(),
+            Watched::Callback(name) => format!("a callback ({name})"),
+            Watched::Spawned(info) => info.to_string(),
+            Watched::Runnable(runnable) => runnable.describe(),
+        }
+    }
+}
+
+impl EventLoop {
+    /// Whether debug mode or tracing is on: then every step is watched.
+    fn is_watched(&self) -> bool {
+        self.core.debug.get() || self.core.shared.tracer.get().is_some()
+    }
+
+    /// Runs `work` as [`run_work`](EventLoop::run_work) does, watched.
+    fn run_watched(&self, work: Work) {
+        let what = match &work {
+            Work::Callback(handle) => Watched::Callback(handle.name()),
+            Work::Task(id) => match self.core.tasks.borrow().info(*id) {
+                Some(info) => Watched::Spawned(info),
+                // A stale id: the task already finished; nothing runs.
+                None => return,
+            },
+            Work::Runnable(task) => Watched::Runnable(Arc::clone(task)),
+        };
+        self.watch(what, || self.run_work(work));
+    }
+
+    /// Runs `step`, traced if tracing is on, and timed against the slow
+    /// callback threshold if debug mode is on.
+    fn watch<R>(&self, what: Watched, step: impl FnOnce() -> R) -> R {
+        let clock = self.clock();
+        let (start, end) = what.events();
+        if let Some(tracer) = self.tracer() {
+            tracer.record(start);
+        }
+        let started = clock();
+        let output = step();
+        let took = clock().saturating_sub(started);
+        if let Some(tracer) = self.tracer() {
+            tracer.record(end);
+        }
+        let threshold = self.slow_callback_duration();
+        if self.get_debug() && took >= threshold {
+            self.call_debug_handler(&DebugReport::Slow { what: what.describe(), took, threshold });
+        }
+        output
+    }
+}
+// ANCHOR_END: watch
+
+// ANCHOR: debug_api
+impl EventLoop {
+    /// Turns debug mode on or off, as `loop.set_debug()`. `STEPIO_DEBUG=1`
+    /// in the environment turns it on for every new loop.
+    ///
+    /// In debug mode the loop times every callback and every poll of a
+    /// task, and reports each that takes longer than
+    /// [`slow_callback_duration`](EventLoop::slow_callback_duration) to the
+    /// debug handler, naming the task and where it was created. It also
+    /// reports the tasks still pending when the loop closes.
+    pub fn set_debug(&self, enabled: bool) {
+        self.core.debug.set(enabled);
+    }
+
+    /// Whether debug mode is on, as `loop.get_debug()`.
+    pub fn get_debug(&self) -> bool {
+        self.core.debug.get()
+    }
+
+    /// Sets the slow callback threshold (100 ms by default), as asyncio's
+    /// `loop.slow_callback_duration = seconds`.
+    pub fn set_slow_callback_duration(&self, threshold: Duration) {
+        self.core.slow_callback.set(threshold);
+    }
+
+    /// The slow callback threshold.
+    pub fn slow_callback_duration(&self) -> Duration {
+        self.core.slow_callback.get()
+    }
+
+    /// Sets the function that receives debug mode's reports. The default
+    /// prints each on stderr, after `stepio debug: `.
+    pub fn set_debug_handler(&self, handler: impl Fn(&DebugReport) + 'static) {
+        *self.core.debug_handler.borrow_mut() = Some(Rc::new(handler));
+    }
+
+    /// Hands `report` to the debug handler. Stage 5 reports its pending
+    /// tasks at close through this.
+    pub fn call_debug_handler(&self, report: &DebugReport) {
+        let handler = self.core.debug_handler.borrow().clone();
+        match handler {
+            Some(handler) => handler(report),
+            None => eprintln!("stepio debug: {report}"),
+        }
+    }
+
+    /// Turns tracing on (it stays on), and returns the loop's tracer.
+    /// `STEPIO_TRACE=1` or `STEPIO_TRACE_FILE=path` in the environment turn
+    /// it on for every new loop, and show the trace when the loop closes.
+    pub fn start_tracing(&self) -> Arc<Tracer> {
+        if let Some(tracer) = self.tracer() {
+            return Arc::clone(tracer);
+        }
+        let tracer = self.core.shared.tracer.get_or_init(|| Arc::new(Tracer::new(self.clock())));
+        if let Ok(mut driver) = self.core.driver.try_borrow_mut() {
+            driver.set_tracer(tracer);
+        }
+        Arc::clone(tracer)
+    }
+
+    /// The loop's tracer, if tracing is on. Later stages record their
+    /// events through it.
+    pub fn tracer(&self) -> Option<&Arc<Tracer>> {
+        self.core.shared.tracer.get()
+    }
+
+    /// A copy of what the tracer recorded so far, if tracing is on.
+    pub fn trace(&self) -> Option<Trace> {
+        self.tracer().map(|tracer| tracer.snapshot())
+    }
+
+    /// The clock debug mode and the tracer read: the driver's (stage 3's
+    /// loop clock), or a real clock started now.
+    fn clock(&self) -> ClockFn {
+        let mut clock = self.core.clock.borrow_mut();
+        let clock = clock.get_or_insert_with(|| {
+            let from_driver = self.core.driver.try_borrow().ok().and_then(|driver| driver.clock());
+            from_driver.unwrap_or_else(real_clock)
+        });
+        Arc::clone(clock)
+    }
+
+    fn trace_done(&self, task: u64, end: TaskEnd) {
+        if let Some(tracer) = self.tracer() {
+            tracer.record(TraceEvent::Done { task, end });
+        }
+    }
+
+    /// At close, when the environment asked for it: the timeline on stderr,
+    /// the Chrome trace in a file.
+    fn show_trace_from_env(&self) {
+        let from_env = FromEnv::get();
+        let Some(trace) = self.trace().filter(|_| from_env.tracing()) else { return };
+        if from_env.timeline {
+            eprint!("{}", trace.timeline(from_env.width));
+        }
+        if let Some(path) = &from_env.trace_file {
+            // One file per traced loop: the first gets the name as given.
+            static WRITTEN: AtomicUsize = AtomicUsize::new(0);
+            let path = match WRITTEN.fetch_add(1, Ordering::Relaxed) {
+                0 => path.clone(),
+                n => numbered(path, n + 1),
+            };
+            match trace.write_chrome_json(&path) {
+                Ok(()) => eprintln!(
+                    "stepio: trace written to {} (open it at https://ui.perfetto.dev or chrome://tracing)",
+                    path.display()
+                ),
+                Err(err) => eprintln!("stepio: could not write the trace to {}: {err}", path.display()),
+            }
+        }
+    }
+}
+// ANCHOR_END: debug_api
+
+/// `trace-2.json` from `trace.json` and 2.
+fn numbered(path: &Path, n: usize) -> PathBuf {
+    let stem = path.file_stem().map_or_else(Default::default, |stem| stem.to_string_lossy().into_owned());
+    let name = match path.extension() {
+        Some(extension) => format!("{stem}-{n}.{}", extension.to_string_lossy()),
+        None => format!("{stem}-{n}"),
+    };
+    path.with_file_name(name)
 }
 
 /// A reference to a loop that does not keep it alive, from

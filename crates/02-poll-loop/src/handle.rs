@@ -20,6 +20,7 @@ pub struct Handle {
 /// The type-erased inside of a [`Handle`].
 trait Callback {
     fn run(&self);
+    fn name(&self) -> &'static str;
     fn cancel(&self);
     fn cancelled(&self) -> bool;
 }
@@ -35,6 +36,10 @@ impl<F: FnOnce()> Callback for Entry<F> {
         if let Some(callback) = self.callback.take() {
             callback();
         }
+    }
+
+    fn name(&self) -> &'static str {
+        std::any::type_name::<F>()
     }
 
     fn cancel(&self) {
@@ -71,6 +76,12 @@ impl Handle {
     /// Runs the callback, unless it was cancelled or already ran.
     pub(crate) fn run(&self) {
         self.entry.run();
+    }
+
+    /// The closure's type, which names the function it was written in: for
+    /// traces and debug warnings.
+    pub fn name(&self) -> &'static str {
+        self.entry.name()
     }
 }
 

@@ -42,6 +42,10 @@
 //! - [`schedule`]: `Runnable` and `Scheduler`, through which stage 5's
 //!   tasks (one allocation each) are queued and run.
 //! - [`error`]: `LoopError`, with asyncio's messages.
+//! - [`debug`]: debug mode's reports (slow callbacks, tasks pending at
+//!   close), as asyncio's `set_debug(True)`.
+//! - [`trace`]: the tracer, and the timelines drawn from it: text for the
+//!   terminal, JSON for Perfetto.
 //!
 //! ## What this stage deliberately leaves out
 //!
@@ -56,6 +60,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod debug;
 pub mod driver;
 pub mod error;
 pub mod event_loop;
@@ -63,7 +68,9 @@ pub mod handle;
 pub mod ready;
 pub mod schedule;
 pub mod task;
+pub mod trace;
 
+pub use debug::DebugReport;
 pub use driver::{Driver, ThreadDriver, Unpark};
 pub use error::LoopError;
 pub use event_loop::{
@@ -73,6 +80,7 @@ pub use handle::Handle;
 pub use ready::ReadyQueue;
 pub use schedule::{Runnable, Scheduler};
 pub use task::TaskId;
+pub use trace::{Trace, TraceEvent, Tracer};
 
 #[cfg(test)]
 mod tests;

@@ -2,13 +2,15 @@
 
 use std::fmt;
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Wake, Waker};
 
 use crate::driver::Unpark;
 use crate::schedule::Runnable;
+use crate::trace::{Tracer, short_name};
 
 /// Names a task of one loop: a slot index plus the slot's generation, so a
 /// late wake for a finished task cannot poll a new task that reuses its slot.
@@ -44,11 +46,16 @@ pub(crate) struct Shared {
     injected: Mutex<Vec<Arc<dyn Runnable>>>,
     /// Set when the loop closes: from then on an injected task is dropped.
     pub(crate) closed: AtomicBool,
+    /// The loop's tracer, once tracing is on. Wakers on any thread record
+    /// their wakes through it.
+    pub(crate) tracer: OnceLock<Arc<Tracer>>,
 }
 
 /// The waker of one task. Lives as long as any `Waker` clone of it.
 pub(crate) struct TaskWaker {
     id: TaskId,
+    /// The task's number, for traces.
+    number: u64,
     /// True from a wake until the loop starts polling the task, so a task
     /// woken ten times before it runs is queued once.
     queued: AtomicBool,
@@ -63,6 +70,9 @@ impl Wake for TaskWaker {
     fn wake_by_ref(self: &Arc<Self>) {
         // Only the first wake since the last poll queues the task.
         if !self.queued.swap(true, Ordering::AcqRel) {
+            if let Some(tracer) = self.shared.tracer.get() {
+                tracer.record_wake(self.number);
+            }
             self.shared.woken.lock().unwrap_or_else(|e| e.into_inner()).push(self.id);
             self.shared.unparker.unpark();
         }
@@ -77,6 +87,7 @@ impl Shared {
             unparker,
             injected: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
+            tracer: OnceLock::new(),
         })
     }
 
@@ -118,8 +129,8 @@ impl Shared {
 
 impl TaskWaker {
     /// A waker for `id`, marked as queued: a new task is queued at once.
-    pub(crate) fn new(id: TaskId, shared: &Arc<Shared>) -> Arc<TaskWaker> {
-        Arc::new(TaskWaker { id, queued: AtomicBool::new(true), shared: Arc::clone(shared) })
+    pub(crate) fn new(id: TaskId, number: u64, shared: &Arc<Shared>) -> Arc<TaskWaker> {
+        Arc::new(TaskWaker { id, number, queued: AtomicBool::new(true), shared: Arc::clone(shared) })
     }
 
     /// Called right before a poll: a wake from now on queues the task again,
@@ -134,7 +145,7 @@ impl TaskWaker {
 /// loop reads between turns: no id, no queue, no mutex.
 pub(crate) struct MainWaker {
     woken: AtomicBool,
-    unparker: Arc<dyn Unpark>,
+    shared: Arc<Shared>,
 }
 
 impl Wake for MainWaker {
@@ -144,15 +155,18 @@ impl Wake for MainWaker {
 
     fn wake_by_ref(self: &Arc<Self>) {
         if !self.woken.swap(true, Ordering::AcqRel) {
-            self.unparker.unpark();
+            if let Some(tracer) = self.shared.tracer.get() {
+                tracer.record_wake(0);
+            }
+            self.shared.unparker.unpark();
         }
     }
 }
 
 impl MainWaker {
     /// A waker marked as woken, so that the future is polled at once.
-    pub(crate) fn new(shared: &Shared) -> Arc<MainWaker> {
-        Arc::new(MainWaker { woken: AtomicBool::new(true), unparker: Arc::clone(&shared.unparker) })
+    pub(crate) fn new(shared: &Arc<Shared>) -> Arc<MainWaker> {
+        Arc::new(MainWaker { woken: AtomicBool::new(true), shared: Arc::clone(shared) })
     }
 
     /// Whether a wake arrived since the last `take_woken`.
@@ -170,6 +184,24 @@ impl MainWaker {
 /// A boxed task future; stage 2 tasks return nothing (stage 5 adds results).
 pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = ()>>>;
 
+/// Who a task is, for debug warnings and traces.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TaskInfo {
+    /// Its number on the loop (`Task-N`).
+    pub(crate) number: u64,
+    /// Its future's type.
+    pub(crate) future: &'static str,
+    /// Where `spawn` was called.
+    pub(crate) location: &'static Location<'static>,
+}
+
+impl fmt::Display for TaskInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let future = Some(short_name(self.future)).filter(|name| !name.is_empty()).unwrap_or(self.future);
+        write!(f, "Task-{} ({future}, created at {})", self.number, self.location)
+    }
+}
+
 /// One slot of the task slab.
 struct Slot {
     generation: u32,
@@ -180,6 +212,7 @@ struct Slot {
     waker: Option<Waker>,
     /// The same waker, typed, to reach its `queued` flag. `None` when free.
     task_waker: Option<Arc<TaskWaker>>,
+    info: TaskInfo,
 }
 
 /// Every task of a loop: a slab of slots, reused through a free list.
@@ -192,18 +225,19 @@ pub(crate) struct Tasks {
 
 impl Tasks {
     /// Stores `future` as a new task, and returns its id and its waker.
-    pub(crate) fn insert(&mut self, future: BoxFuture, shared: &Arc<Shared>) -> TaskId {
+    pub(crate) fn insert(&mut self, future: BoxFuture, shared: &Arc<Shared>, info: TaskInfo) -> TaskId {
         let index = match self.free.pop() {
             Some(index) => index,
             None => {
                 let index = u32::try_from(self.slots.len()).expect("more than 2^32 tasks");
-                self.slots.push(Slot { generation: 0, future: None, waker: None, task_waker: None });
+                self.slots.push(Slot { generation: 0, future: None, waker: None, task_waker: None, info });
                 index
             }
         };
         let slot = &mut self.slots[index as usize];
         let id = TaskId { index, generation: slot.generation };
-        let task_waker = TaskWaker::new(id, shared);
+        let task_waker = TaskWaker::new(id, info.number, shared);
+        slot.info = info;
         slot.waker = Some(Waker::from(Arc::clone(&task_waker)));
         slot.task_waker = Some(task_waker);
         slot.future = Some(future);
@@ -232,7 +266,7 @@ impl Tasks {
     }
 
     /// Frees the slot of a finished task; its id goes stale.
-    pub(crate) fn remove(&mut self, id: TaskId) {
+    pub(crate) fn remove(&mut self, id: TaskId) -> TaskInfo {
         let slot = &mut self.slots[id.index as usize];
         slot.generation = slot.generation.wrapping_add(1);
         slot.future = None;
@@ -240,6 +274,7 @@ impl Tasks {
         slot.task_waker = None;
         self.free.push(id.index);
         self.live -= 1;
+        slot.info
     }
 
     /// How many tasks have not finished.
@@ -249,9 +284,18 @@ impl Tasks {
 
     /// Empties the slab, returning the futures so the caller can drop them
     /// outside any borrow (their destructors may call back into the loop).
-    pub(crate) fn drain(&mut self) -> Vec<BoxFuture> {
+    pub(crate) fn drain(&mut self) -> Vec<(BoxFuture, TaskInfo)> {
         self.free.clear();
         self.live = 0;
-        std::mem::take(&mut self.slots).into_iter().filter_map(|slot| slot.future).collect()
+        std::mem::take(&mut self.slots)
+            .into_iter()
+            .filter_map(|slot| Some((slot.future?, slot.info)))
+            .collect()
+    }
+
+    /// What debug mode and tracing say about the task `id`, if it is live.
+    pub(crate) fn info(&self, id: TaskId) -> Option<TaskInfo> {
+        let slot = self.slots.get(id.index as usize)?;
+        (slot.generation == id.generation && slot.task_waker.is_some()).then_some(slot.info)
     }
 }

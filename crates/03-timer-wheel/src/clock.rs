@@ -1,8 +1,11 @@
 //! `Clock`: where the loop's time comes from, real or simulated.
 
-use std::cell::Cell;
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+use stepio_poll_loop::trace::ClockFn;
 
 // ANCHOR: clock
 /// The loop's monotonic clock: the time since the loop was created.
@@ -14,8 +17,9 @@ use std::time::{Duration, Instant};
 /// run (tokio's `start_paused` does the same).
 pub struct Clock {
     origin: Instant,
-    /// `Some` for a simulated clock: its time since `origin`.
-    simulated: Option<Cell<Duration>>,
+    /// `Some` for a simulated clock: its time since `origin`, in
+    /// nanoseconds. Atomic so that the tracer can read it from any thread.
+    simulated: Option<Arc<AtomicU64>>,
 }
 // ANCHOR_END: clock
 
@@ -32,7 +36,7 @@ impl Clock {
     /// time does not wait for it: if timers are pending too, the loop jumps
     /// to the next one. Use it for tests of timing logic.
     pub fn simulated() -> Clock {
-        Clock { origin: Instant::now(), simulated: Some(Cell::new(Duration::ZERO)) }
+        Clock { origin: Instant::now(), simulated: Some(Arc::new(AtomicU64::new(0))) }
     }
 
     /// Whether this clock is simulated.
@@ -43,8 +47,21 @@ impl Clock {
     /// The time since the clock started: the loop's `time()`.
     pub fn elapsed(&self) -> Duration {
         match &self.simulated {
-            Some(now) => now.get(),
+            Some(now) => Duration::from_nanos(now.load(Ordering::Relaxed)),
             None => self.origin.elapsed(),
+        }
+    }
+
+    /// A reader of [`elapsed`](Clock::elapsed) for any thread: the loop's
+    /// debug mode and tracer read the loop's time through it.
+    pub fn reader(&self) -> ClockFn {
+        let origin = self.origin;
+        match &self.simulated {
+            Some(now) => {
+                let now = Arc::clone(now);
+                Arc::new(move || Duration::from_nanos(now.load(Ordering::Relaxed)))
+            }
+            None => Arc::new(move || origin.elapsed()),
         }
     }
 
@@ -52,7 +69,7 @@ impl Clock {
     /// plus the simulated time.
     pub fn now(&self) -> Instant {
         match &self.simulated {
-            Some(now) => self.origin + now.get(),
+            Some(_) => self.origin + self.elapsed(),
             None => Instant::now(),
         }
     }
@@ -71,7 +88,9 @@ impl Clock {
     /// or if `to` is not later.
     pub(crate) fn jump_to(&self, to: Duration) {
         if let Some(now) = &self.simulated {
-            now.set(now.get().max(to));
+            // Only the loop's thread moves the clock; others only read it.
+            let to = u64::try_from(to.as_nanos()).unwrap_or(u64::MAX);
+            now.fetch_max(to, Ordering::Relaxed);
         }
     }
 }

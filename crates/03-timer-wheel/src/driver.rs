@@ -15,7 +15,8 @@ use std::sync::Arc;
 use std::task::Waker;
 use std::time::Duration;
 
-use stepio_poll_loop::{Driver, Handle, ReadyQueue, Unpark};
+use stepio_poll_loop::trace::ClockFn;
+use stepio_poll_loop::{Driver, Handle, ReadyQueue, TraceEvent, Tracer, Unpark};
 
 use crate::{Clock, TimerKey, TimerWheel};
 
@@ -137,12 +138,14 @@ impl fmt::Debug for Timers {
 pub struct TimerDriver<D> {
     inner: D,
     timers: Rc<Timers>,
+    /// The loop's tracer, once tracing is on.
+    tracer: Option<Arc<Tracer>>,
 }
 
 impl<D: Driver> TimerDriver<D> {
     /// Wraps `inner`, firing the timers in `timers`.
     pub fn new(inner: D, timers: Rc<Timers>) -> TimerDriver<D> {
-        TimerDriver { inner, timers }
+        TimerDriver { inner, timers, tracer: None }
     }
 }
 
@@ -173,7 +176,10 @@ impl<D: Driver> Driver for TimerDriver<D> {
         }
         // The inner park may return early (a wake, or a spurious return);
         // the wheel fires only what is due, so nothing fires early.
-        self.timers.fire(ready);
+        let count = self.timers.fire(ready);
+        if let Some(tracer) = self.tracer.as_ref().filter(|_| count > 0) {
+            tracer.record(TraceEvent::TimerFired { count });
+        }
         Ok(())
     }
 
@@ -184,6 +190,15 @@ impl<D: Driver> Driver for TimerDriver<D> {
     fn close(&mut self) {
         self.timers.clear();
         self.inner.close();
+    }
+
+    fn clock(&self) -> Option<ClockFn> {
+        Some(self.timers.clock().reader())
+    }
+
+    fn set_tracer(&mut self, tracer: &Arc<Tracer>) {
+        self.tracer = Some(Arc::clone(tracer));
+        self.inner.set_tracer(tracer);
     }
 }
 // ANCHOR_END: driver

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use stepio_poll_loop::{Driver, ReadyQueue, Unpark};
+use stepio_poll_loop::{Driver, ReadyQueue, TraceEvent, Tracer, Unpark};
 
 use crate::sys::{self, EpollEvent, Fd};
 
@@ -375,6 +375,8 @@ pub struct Reactor {
     wake: Arc<WakeFd>,
     /// The buffer `epoll_wait` fills; its length caps events per wait.
     events: Vec<MaybeUninit<EpollEvent>>,
+    /// The loop's tracer, once tracing is on.
+    tracer: Option<Arc<Tracer>>,
 }
 
 /// At most this many events per `epoll_wait`; more wait for the next turn.
@@ -393,7 +395,7 @@ impl Reactor {
         // read; it cannot fill up in practice (see `WakeFd::unpark`).
         sys::epoll_add(&registry.epoll, fd.raw(), sys::EPOLLIN | sys::EPOLLET, Token::WAKE)?;
         let wake = Arc::new(WakeFd { fd, state: AtomicU8::new(RUNNING) });
-        Ok(Reactor { registry, wake, events: vec![MaybeUninit::uninit(); EVENTS_PER_WAIT] })
+        Ok(Reactor { registry, wake, events: vec![MaybeUninit::uninit(); EVENTS_PER_WAIT], tracer: None })
     }
 
     /// The registry sources register with.
@@ -422,6 +424,14 @@ impl Driver for Reactor {
             if data != Token::WAKE {
                 self.registry.dispatch(data, events);
                 io_events += 1;
+                if let Some(tracer) = &self.tracer {
+                    let bits = readiness_of(events);
+                    tracer.record(TraceEvent::IoReady {
+                        source: u64::from(Token::from_data(data).index),
+                        readable: bits & Direction::Read.ready_mask() != 0,
+                        writable: bits & Direction::Write.ready_mask() != 0,
+                    });
+                }
             }
         }
         self.registry.events_seen.set(self.registry.events_seen.get() + io_events);
@@ -435,6 +445,10 @@ impl Driver for Reactor {
 
     fn close(&mut self) {
         self.registry.clear_wakers();
+    }
+
+    fn set_tracer(&mut self, tracer: &Arc<Tracer>) {
+        self.tracer = Some(Arc::clone(tracer));
     }
 }
 // ANCHOR_END: reactor

@@ -75,7 +75,7 @@ use std::future::Future;
 use std::panic::Location;
 use std::sync::Arc;
 
-use stepio_poll_loop::{EventLoop, LoopError, get_running_loop};
+use stepio_poll_loop::{EventLoop, LoopError, TraceEvent, get_running_loop};
 
 pub use error::TaskError;
 pub use future::BareFuture;
@@ -176,8 +176,18 @@ where
         return Err(LoopError::Closed);
     }
     let registry = Registry::get_or_create(event_loop);
+    let id = event_loop.next_task_number();
+    if let Some(tracer) = event_loop.tracer() {
+        let future = std::any::type_name::<F>();
+        tracer.record(TraceEvent::Spawned {
+            task: id,
+            name: format!("Task-{id}"),
+            future,
+            location: spawned_at,
+        });
+    }
     // The one allocation: header, future, and later the output.
-    let cell = Arc::new(TaskCell::new(future, registry.next_id(), spawned_at, &registry));
+    let cell = Arc::new(TaskCell::new(future, id, spawned_at, &registry));
     registry.insert(Arc::clone(&cell) as Arc<dyn task::LiveTask>);
     cell.schedule_first();
     Ok(Task::new(cell))

@@ -35,7 +35,6 @@ pub(crate) fn current_slot() -> Option<usize> {
 pub(crate) struct Registry {
     slots: RefCell<Vec<Option<Arc<dyn LiveTask>>>>,
     free: RefCell<Vec<usize>>,
-    next_id: Cell<u64>,
     pub(crate) scheduler: Scheduler,
     pub(crate) thread: ThreadId,
     pub(crate) event_loop: WeakEventLoop,
@@ -56,7 +55,6 @@ impl Registry {
         let registry = Rc::new(Registry {
             slots: RefCell::default(),
             free: RefCell::default(),
-            next_id: Cell::new(1),
             scheduler: event_loop.scheduler(),
             thread: thread::current().id(),
             event_loop: event_loop.downgrade(),
@@ -65,13 +63,6 @@ impl Registry {
         let on_close = Rc::clone(&registry);
         event_loop.on_close(move || on_close.abandon_all());
         registry
-    }
-
-    /// The id for the next task.
-    pub(crate) fn next_id(&self) -> u64 {
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
-        id
     }
 
     /// Keeps `task` until [`remove`](Registry::remove); records its slot.

@@ -36,8 +36,10 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, ThreadId};
 
+use stepio_poll_loop::trace::{TaskEnd, short_name};
 use stepio_poll_loop::{
-    EventLoop, PanicReport, PanicSource, Runnable, Scheduler, WeakEventLoop, panic_message,
+    DebugReport, EventLoop, PanicReport, PanicSource, Runnable, Scheduler, TraceEvent, WeakEventLoop,
+    panic_message,
 };
 
 use crate::TaskError;
@@ -115,13 +117,15 @@ pub(crate) type DoneCallback<T> = Box<dyn FnOnce(&Task<T>)>;
 // ANCHOR: send_sync
 // SAFETY: a `TaskCell` is shared with other threads only through wakers,
 // which call `wake`, `wake_by_ref`, `clone` and `drop`. `wake` touches only
-// `header.state` (an atomic) and `header.scheduler` (`Send + Sync`).
+// `header.state` (an atomic), `header.scheduler` (`Send + Sync`) and, to
+// trace the wake, `header.id` (a `u64` never written after creation).
 // Everything else (the future, the outcome, the callbacks, the `Cell`s) is
 // reached only from the loop's thread: through `Runnable::run`, which
 // asserts it was given the task's own loop (an `EventLoop` cannot leave its
 // thread); through the registry (an `Rc` inside the loop); and through
 // `Task` handles and `CurrentTask`s, which are `!Send` and made on that
-// thread. A waker may drop the last reference on another thread; `Drop`
+// thread. The loop also calls `describe` (the task's name, for debug mode)
+// on its own thread only. A waker may drop the last reference on another thread; `Drop`
 // below makes sure no non-`Send` value is dropped there.
 unsafe impl<F: Future + 'static> Send for TaskCell<F> {}
 // SAFETY: as for `Send`: the only fields used through `&TaskCell` on other
@@ -175,6 +179,9 @@ impl Header {
     }
 
     pub(crate) fn set_name(&self, name: String) {
+        if let Some(tracer) = self.scheduler.tracer() {
+            tracer.record(TraceEvent::Renamed { task: self.id, name: name.clone() });
+        }
         *self.name.borrow_mut() = Some(name);
     }
 
@@ -193,6 +200,14 @@ impl Header {
 
     fn event_loop(&self) -> Option<EventLoop> {
         self.event_loop.borrow().as_ref()?.upgrade()
+    }
+
+    /// Records a wake, if the loop traces. Runs on any thread: it reads
+    /// only `id` (never written after creation) and the scheduler.
+    fn trace_wake(&self) {
+        if let Some(tracer) = self.scheduler.tracer() {
+            tracer.record_wake(self.id);
+        }
     }
 }
 
@@ -254,12 +269,14 @@ impl<F: Future + 'static> TaskCell<F> {
 impl<F: Future + 'static> Wake for TaskCell<F> {
     fn wake(self: Arc<Self>) {
         if self.header.set_scheduled() {
+            self.header.trace_wake();
             self.header.scheduler.clone().schedule(self);
         }
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
         if self.header.set_scheduled() {
+            self.header.trace_wake();
             self.header.scheduler.schedule(Arc::clone(self) as Arc<dyn Runnable>);
         }
     }
@@ -311,6 +328,17 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
             Err(payload) => self.finish(event_loop, Err(TaskError::Panicked(panic_message(&*payload)))),
         }
     }
+
+    fn task_number(&self) -> Option<u64> {
+        Some(self.header.id)
+    }
+
+    fn describe(&self) -> String {
+        let header = &self.header;
+        let future = std::any::type_name::<F>();
+        let future = Some(short_name(future)).filter(|name| !name.is_empty()).unwrap_or(future);
+        format!("{} ({future}, created at {})", header.name(), header.spawned_at)
+    }
 }
 // ANCHOR_END: run
 
@@ -324,6 +352,14 @@ impl<F: Future + 'static> TaskCell<F> {
             Ok(()) => outcome,
             Err(payload) => Err(TaskError::Panicked(panic_message(&*payload))),
         };
+        if let Some(tracer) = event_loop.tracer() {
+            let end = match &outcome {
+                Ok(_) => TaskEnd::Finished,
+                Err(TaskError::Cancelled) => TaskEnd::Cancelled,
+                Err(_) => TaskEnd::Panicked,
+            };
+            tracer.record(TraceEvent::Done { task: self.header.id, end });
+        }
         *self.stage.borrow_mut() = Stage::Finished(outcome);
         self.header.state.fetch_or(DONE, Ordering::AcqRel);
 
@@ -388,6 +424,14 @@ impl<F: Future + 'static> LiveTask for TaskCell<F> {
             return;
         }
         self.header.cancel_requested.set(true);
+        if let Some(event_loop) = self.header.event_loop() {
+            if let Some(tracer) = event_loop.tracer() {
+                tracer.record(TraceEvent::Done { task: self.header.id, end: TaskEnd::Cancelled });
+            }
+            if event_loop.get_debug() {
+                event_loop.call_debug_handler(&DebugReport::PendingAtClose { what: self.describe() });
+            }
+        }
         // The loop is closing; a destructor that panics now has nobody to
         // tell but the exception handler, and the task ends cancelled anyway.
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| *self.stage.borrow_mut() = Stage::Taken)) {

@@ -4,8 +4,9 @@
 use std::fmt;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
 
-use stepio_poll_loop::{EventLoop, LoopError, Runnable, Scheduler, get_running_loop};
+use stepio_poll_loop::{EventLoop, LoopError, Runnable, Scheduler, TraceEvent, Tracer, get_running_loop};
 
 use crate::{ConcurrentFuture, ThreadPoolExecutor};
 
@@ -75,7 +76,11 @@ impl LoopExecutor for EventLoop {
                 &default.0
             }
         };
-        executor.submit(job).map_err(|_| LoopError::Closed)
+        let submitted = match self.tracer() {
+            None => executor.submit(job),
+            Some(tracer) => executor.submit(traced(Arc::clone(tracer), job)),
+        };
+        submitted.map_err(|_| LoopError::Closed)
     }
 
     fn default_executor(&self) -> Result<ThreadPoolExecutor, LoopError> {
@@ -92,6 +97,28 @@ impl LoopExecutor for EventLoop {
 
     fn remote(&self) -> RemoteLoop {
         RemoteLoop { scheduler: self.scheduler() }
+    }
+}
+
+/// `job`, recording on `tracer` when it starts and ends on its worker.
+fn traced<T>(tracer: Arc<Tracer>, job: impl FnOnce() -> T) -> impl FnOnce() -> T {
+    let number = tracer.next_job();
+    move || {
+        let thread = thread::current().name().unwrap_or("a worker").to_owned();
+        tracer.record(TraceEvent::JobStarted { job: number, thread });
+        // Recorded on the way out even if the job panics (the pool catches
+        // the panic one level up).
+        let _finished = Finished(tracer, number);
+        job()
+    }
+}
+
+/// Records `JobFinished` when dropped.
+struct Finished(Arc<Tracer>, u64);
+
+impl Drop for Finished {
+    fn drop(&mut self) {
+        self.0.record(TraceEvent::JobFinished { job: self.1 });
     }
 }
 
@@ -147,7 +174,8 @@ impl RemoteLoop {
         if self.scheduler.is_closed() {
             return Err(LoopError::Closed);
         }
-        self.scheduler.schedule(Arc::new(Callback(Mutex::new(Some(Box::new(callback))))));
+        let name = std::any::type_name_of_val(&callback);
+        self.scheduler.schedule(Arc::new(Callback { callback: Mutex::new(Some(Box::new(callback))), name }));
         Ok(())
     }
 
@@ -158,14 +186,22 @@ impl RemoteLoop {
 }
 
 /// A callback on its way to the loop: stage 2's queue runs `Runnable`s.
-struct Callback(Mutex<Option<Box<dyn FnOnce() + Send>>>);
+struct Callback {
+    callback: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    /// The closure's type, for traces and debug mode.
+    name: &'static str,
+}
 
 impl Runnable for Callback {
     fn run(self: Arc<Self>, _event_loop: &EventLoop) {
-        let callback = self.0.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let callback = self.callback.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(callback) = callback {
             callback();
         }
+    }
+
+    fn name(&self) -> &'static str {
+        self.name
     }
 }
 // ANCHOR_END: remote
