@@ -385,3 +385,29 @@ fn the_eventfd_is_written_only_when_the_loop_is_parked() {
     wake.unpark_for_test();
     assert_eq!(wake.take_signals(), 0);
 }
+
+#[test]
+fn a_traced_loop_records_sockets_ready_and_its_parks() {
+    use stepio_poll_loop::TraceEvent;
+
+    let event_loop = new_event_loop().unwrap();
+    event_loop.start_tracing();
+    event_loop
+        .run_until_complete(timeout(HANG, async {
+            let (mut client, mut server) = pair().await.unwrap();
+            client.write_all(b"ping").await.unwrap();
+            let mut buf = [0; 4];
+            server.read_exact(&mut buf).await.unwrap();
+        }))
+        .unwrap()
+        .expect("the test hung");
+    event_loop.close().unwrap();
+    let trace = event_loop.trace().unwrap();
+    let readable =
+        trace.records.iter().filter(|r| matches!(r.event, TraceEvent::IoReady { readable: true, .. }));
+    assert!(readable.count() >= 1, "the server side became readable: {trace:?}");
+    let parks = trace.records.iter().filter(|r| matches!(r.event, TraceEvent::Parked { .. })).count();
+    let unparks = trace.records.iter().filter(|r| r.event == TraceEvent::Unparked).count();
+    assert_eq!(parks, unparks);
+    assert!(trace.timeline(40).contains(" I/O event"));
+}

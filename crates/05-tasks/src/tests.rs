@@ -682,3 +682,71 @@ fn a_done_callback_dropped_by_close_still_releases_its_task() {
     event_loop.close().unwrap();
     assert_eq!(reports.borrow().len(), 1);
 }
+
+// ---------------------------------------------------------------- tracing
+
+#[test]
+fn traced_tasks_carry_their_names_and_how_they_ended() {
+    use stepio_poll_loop::trace::TaskEnd;
+    use stepio_poll_loop::{DebugReport, TraceEvent};
+
+    let event_loop = EventLoop::new();
+    event_loop.start_tracing();
+    event_loop.set_debug(true);
+    event_loop.set_exception_handler(|_| {}); // the panic below is expected
+    let reports = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&reports);
+    event_loop.set_debug_handler(move |report: &DebugReport| sink.borrow_mut().push(report.to_string()));
+
+    let line = line!() + 1;
+    let forever = event_loop.create_task(pending::<()>()).unwrap();
+    forever.set_name("forever");
+    let (ok, bad, doomed) = event_loop
+        .run_until_complete(async {
+            let ok = create_task(async { 1 });
+            let bad = create_task(async { panic!("boom") });
+            let doomed = create_task(pending::<()>());
+            doomed.cancel();
+            (ok.await, bad.await, doomed.await)
+        })
+        .unwrap();
+    assert_eq!(ok.unwrap(), 1);
+    assert!(bad.unwrap_err().is_panic() && doomed.unwrap_err().is_cancelled());
+    event_loop.close().unwrap();
+
+    // Debug mode names the task left pending, by its new name.
+    let place = format!("crates/05-tasks/src/tests.rs:{line}:30");
+    assert_eq!(
+        *reports.borrow(),
+        [format!(
+            "forever (Pending, created at {place}) was still pending when the loop closed; it was cancelled"
+        )]
+    );
+    let trace = event_loop.trace().unwrap();
+    let ends: Vec<_> = trace
+        .records
+        .iter()
+        .filter_map(|record| match record.event {
+            TraceEvent::Done { task, end } => Some((task, end)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            (2, TaskEnd::Finished),
+            (3, TaskEnd::Panicked),
+            (4, TaskEnd::Cancelled),
+            (0, TaskEnd::Finished),
+            (1, TaskEnd::Cancelled),
+        ]
+    );
+    assert!(
+        trace.records.iter().any(|r| r.event == TraceEvent::Renamed { task: 1, name: "forever".to_owned() })
+    );
+    let timeline = trace.timeline(40);
+    for row in ["forever ", "Task-2 traced_tasks", "Task-3 traced_tasks", "Task-4 Pending"] {
+        assert!(timeline.lines().any(|line| line.starts_with(row)), "no row {row:?} in\n{timeline}");
+    }
+    assert!(timeline.contains("| panicked at") && timeline.contains("| cancelled at"), "{timeline}");
+}

@@ -436,3 +436,61 @@ fn call_soon_threadsafe_wakes_a_loop_parked_in_epoll_wait() {
     });
 }
 // ANCHOR_END: threadsafe_test
+
+#[test]
+fn traced_jobs_run_on_named_workers_and_wake_the_loop_from_there() {
+    use stepio_poll_loop::TraceEvent;
+
+    within(Duration::from_secs(20), || {
+        let event_loop = stepio_reactor::new_event_loop().unwrap();
+        event_loop.start_tracing();
+        let pool = ThreadPoolExecutor::with_name(2, "traced");
+        let total = event_loop
+            .run_until_complete(async {
+                // The first job waits until the loop has run a callback, so
+                // the main future is already waiting for it when it ends.
+                let (release, gate) = mpsc::channel::<()>();
+                let first = event_loop_of_task()
+                    .run_in_executor(Some(&pool), move || {
+                        gate.recv().unwrap();
+                        1
+                    })
+                    .unwrap();
+                let second = event_loop_of_task().run_in_executor(Some(&pool), || 2).unwrap();
+                event_loop_of_task().call_soon(move || release.send(()).unwrap()).unwrap();
+                first.await.unwrap() + second.await.unwrap()
+            })
+            .unwrap();
+        assert_eq!(total, 3);
+        event_loop.close().unwrap();
+        pool.shutdown(true);
+
+        let trace = event_loop.trace().unwrap();
+        let mut started = Vec::new();
+        let mut finished = Vec::new();
+        for record in &trace.records {
+            match &record.event {
+                TraceEvent::JobStarted { job, thread } => {
+                    assert!(thread.starts_with("traced_"), "{thread}");
+                    started.push(*job);
+                }
+                TraceEvent::JobFinished { job } => finished.push(*job),
+                _ => {}
+            }
+        }
+        started.sort_unstable();
+        finished.sort_unstable();
+        assert_eq!((started, finished), (vec![1, 2], vec![1, 2]));
+        // The first job woke the main future from its worker: the wake
+        // names the worker's thread.
+        let from_worker = trace.records.iter().any(|record| {
+            matches!(&record.event, TraceEvent::Woken { task: 0, from: Some(thread) } if thread.starts_with("traced_"))
+        });
+        assert!(from_worker, "{trace:?}");
+        assert!(trace.timeline(40).contains("traced_0"));
+    });
+}
+
+fn event_loop_of_task() -> EventLoop {
+    stepio_poll_loop::get_running_loop().unwrap()
+}

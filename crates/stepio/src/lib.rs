@@ -55,6 +55,9 @@
 //! | `asyncio.Lock`, `Event`, `Semaphore`, `BoundedSemaphore`, `Queue` | [`sync::Lock`], [`sync::Event`], [`sync::Semaphore`] (`::bounded`), [`sync::Queue`] |
 //! | `asyncio.CancelledError` | [`TaskError::Cancelled`]; the task's future is dropped |
 //! | `asyncio.TimeoutError` | [`Elapsed`] |
+//! | `PYTHONASYNCIODEBUG=1`, `loop.set_debug(True)` | `STEPIO_DEBUG=1`, [`EventLoop::set_debug`] |
+//! | `loop.slow_callback_duration = 0.1` | [`EventLoop::set_slow_callback_duration`] |
+//! | (none) | `STEPIO_TRACE=1`, `STEPIO_TRACE_FILE=trace.json`, [`run_traced`], [`EventLoop::start_tracing`]: a [`Trace`] drawn as a timeline or opened in Perfetto |
 
 #![forbid(unsafe_code)]
 
@@ -69,7 +72,9 @@ pub use stepio_gather::{
     AsCompleted, Either, Gather, ReturnWhen, Spawned, Waited, as_completed, gather, gather_tasks, join_all,
     select, try_gather, wait, wait_for, wait_for_task,
 };
-pub use stepio_poll_loop::{EventLoop, Handle, LoopError, get_running_loop};
+pub use stepio_poll_loop::{
+    DebugReport, EventLoop, Handle, LoopError, Trace, TraceEvent, Tracer, get_running_loop,
+};
 pub use stepio_reactor::{TcpListener, TcpStream, new_event_loop, serve};
 pub use stepio_tasks::{BareFuture, LoopTasks, Task, TaskError, create_task, current_task};
 pub use stepio_timer_wheel::{Elapsed, LoopTime, sleep, sleep_until, timeout};
@@ -86,6 +91,24 @@ pub use stepio_waker::yield_now;
 pub fn run<F: Future>(main: F) -> Result<F::Output, LoopError> {
     stepio_reactor::run(main)
 }
+
+// ANCHOR: run_traced
+/// [`run`], with tracing on: returns `main`'s output and the [`Trace`] of
+/// the whole run, closing included. Draw it with [`Trace::timeline`], or
+/// save it with [`Trace::write_chrome_json`] for Perfetto.
+///
+/// # Errors
+///
+/// As [`run`].
+pub fn run_traced<F: Future>(main: F) -> Result<(F::Output, Trace), LoopError> {
+    let event_loop = new_event_loop().map_err(LoopError::Driver)?;
+    event_loop.start_tracing();
+    let output = event_loop.run_until_complete(main);
+    event_loop.close()?;
+    let trace = event_loop.trace().expect("tracing was started");
+    Ok((output?, trace))
+}
+// ANCHOR_END: run_traced
 
 #[cfg(test)]
 mod tests;

@@ -416,3 +416,46 @@ fn run_is_asyncio_run_on_the_reactor_loop() {
     .unwrap();
     assert_eq!(output, (42, 1, "two"));
 }
+
+// ------------------------------------------------------------------ Seeing the loop
+
+// ANCHOR: count_down_timeline
+/// T3's count_down on a simulated clock, traced: the timeline is exact.
+#[test]
+fn the_timeline_of_count_down_shows_the_three_interleaved() {
+    async fn count_down(delay: Duration) {
+        for _ in 0..3 {
+            sleep(delay).await;
+        }
+    }
+    let event_loop = simulated_loop();
+    event_loop.start_tracing();
+    event_loop
+        .run_until_complete(async {
+            let tasks = vec![
+                create_task(count_down(ms(1000))), // A
+                create_task(count_down(ms(800))),  // B
+                create_task(count_down(ms(500))),  // C
+            ];
+            let waited = wait(tasks, ReturnWhen::AllCompleted, None).await;
+            assert_eq!(waited.done.len(), 3);
+        })
+        .unwrap();
+    event_loop.close().unwrap();
+    let timeline = event_loop.trace().unwrap().timeline(64);
+    let expected = "\
+stepio timeline: 3.000 s in all, one column = 50ms
+                   0s        0.5s      1s        1.5s      2s        2.5s
+loop              |#.........#.....#...#.........#.#.......#.......#..........#|
+main              |#-----------------------------#-----------------#----------#| done at 3.000 s
+Task-1 count_down |#-------------------#-------------------#------------------#| done at 3.000 s
+Task-2 count_down |#---------------#---------------#---------------#           | done at 2.400 s
+Task-3 count_down |#---------#---------#---------#                             | done at 1.500 s
+  # running   - waiting   . loop asleep in its driver
+";
+    assert!(timeline.starts_with(expected), "{timeline}");
+    assert!(
+        timeline.contains("4 tasks, 16 polls, 12 wakes (0 from other threads), 0 callbacks, 9 timers fired")
+    );
+}
+// ANCHOR_END: count_down_timeline

@@ -170,6 +170,7 @@ struct Inner {
     records: Vec<Record>,
     /// Records not kept because the list was full.
     dropped: u64,
+    limit: usize,
 }
 // ANCHOR_END: tracer
 
@@ -180,8 +181,13 @@ pub const MAX_RECORDS: usize = 1 << 20;
 impl Tracer {
     /// A tracer for a loop on this thread, reading `clock`.
     pub fn new(clock: ClockFn) -> Tracer {
+        Tracer::with_limit(clock, MAX_RECORDS)
+    }
+
+    /// A tracer that keeps at most `limit` records.
+    pub fn with_limit(clock: ClockFn, limit: usize) -> Tracer {
         Tracer {
-            inner: Mutex::new(Inner { clock, records: Vec::new(), dropped: 0 }),
+            inner: Mutex::new(Inner { clock, records: Vec::new(), dropped: 0, limit }),
             next_job: AtomicU64::new(1),
             loop_thread: thread::current().id(),
         }
@@ -195,7 +201,7 @@ impl Tracer {
     /// Appends `event`, stamped with the current time.
     pub fn record(&self, event: TraceEvent) {
         let mut inner = self.lock();
-        if inner.records.len() >= MAX_RECORDS {
+        if inner.records.len() >= inner.limit {
             inner.dropped += 1;
             return;
         }

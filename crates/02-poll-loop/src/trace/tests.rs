@@ -1,1 +1,319 @@
+//! Tests of debug mode, the tracer and the text timeline.
+//!
+//! Time is a fake clock that only the test moves: a step "takes" 150 ms
+//! because it moves the clock by 150 ms, so every figure here is exact.
 
+use std::cell::RefCell;
+use std::future::poll_fn;
+use std::io;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
+use std::thread;
+use std::time::Duration;
+
+use stepio_waker::yield_now;
+
+use super::*;
+use crate::{DebugReport, Driver, EventLoop, ReadyQueue, ThreadDriver, Unpark};
+
+/// A thread driver with a clock the test moves by hand.
+struct FakeClockDriver {
+    inner: ThreadDriver,
+    nanos: Arc<AtomicU64>,
+}
+
+impl Driver for FakeClockDriver {
+    fn park(&mut self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> io::Result<()> {
+        self.inner.park(timeout, ready)
+    }
+
+    fn unparker(&self) -> Arc<dyn Unpark> {
+        self.inner.unparker()
+    }
+
+    fn clock(&self) -> Option<ClockFn> {
+        let nanos = Arc::clone(&self.nanos);
+        Some(Arc::new(move || Duration::from_nanos(nanos.load(Ordering::SeqCst))))
+    }
+}
+
+/// A loop on a fake clock, and a function that moves the clock forward.
+fn fake_clock_loop() -> (EventLoop, impl Fn(u64) + Clone + 'static) {
+    let nanos = Arc::new(AtomicU64::new(0));
+    let driver = FakeClockDriver { inner: ThreadDriver::new(), nanos: Arc::clone(&nanos) };
+    let advance = move |millis: u64| {
+        nanos.fetch_add(millis * 1_000_000, Ordering::SeqCst);
+    };
+    (EventLoop::with_driver(Box::new(driver)), advance)
+}
+
+/// The debug reports of `event_loop`, collected.
+fn collect_reports(event_loop: &EventLoop) -> Rc<RefCell<Vec<DebugReport>>> {
+    let reports = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&reports);
+    event_loop.set_debug_handler(move |report| sink.borrow_mut().push(report.clone()));
+    reports
+}
+
+fn at(millis: u64, event: TraceEvent) -> Record {
+    Record { at: Duration::from_millis(millis), event }
+}
+
+#[test]
+fn debug_mode_and_tracing_are_off_by_default() {
+    let event_loop = EventLoop::new();
+    assert!(!event_loop.get_debug());
+    assert!(event_loop.tracer().is_none());
+    assert!(event_loop.trace().is_none());
+    assert_eq!(event_loop.slow_callback_duration(), Duration::from_millis(100));
+}
+
+#[test]
+fn a_slow_callback_is_reported_with_its_closure() {
+    let (event_loop, advance) = fake_clock_loop();
+    event_loop.set_debug(true);
+    let reports = collect_reports(&event_loop);
+    let slow = advance.clone();
+    event_loop.call_soon(move || slow(150)).unwrap();
+    let quick = advance.clone();
+    event_loop.call_soon(move || quick(50)).unwrap();
+    event_loop.stop();
+    event_loop.run_forever().unwrap();
+
+    let reports = reports.take();
+    assert_eq!(reports.len(), 1, "only the 150 ms callback: {reports:?}");
+    let DebugReport::Slow { what, took, threshold } = &reports[0] else { panic!("{reports:?}") };
+    assert_eq!(*took, Duration::from_millis(150));
+    assert_eq!(*threshold, Duration::from_millis(100));
+    // The closure's type names the function it was written in.
+    assert!(what.starts_with("a callback (") && what.contains("a_slow_callback_is_reported"), "{what}");
+    let message = reports[0].to_string();
+    assert!(message.contains("blocked the loop for 0.150 s"), "{message}");
+}
+
+#[test]
+fn the_threshold_can_be_changed_and_debug_mode_turned_off() {
+    let (event_loop, advance) = fake_clock_loop();
+    let reports = collect_reports(&event_loop);
+    let run_one = |millis: u64| {
+        let advance = advance.clone();
+        event_loop.call_soon(move || advance(millis)).unwrap();
+        event_loop.stop();
+        event_loop.run_forever().unwrap();
+    };
+    run_one(500); // debug mode is off: nothing
+    event_loop.set_debug(true);
+    event_loop.set_slow_callback_duration(Duration::from_millis(20));
+    run_one(19);
+    run_one(20); // at the threshold counts as slow
+    event_loop.set_debug(false);
+    run_one(500);
+    let took: Vec<_> = reports
+        .take()
+        .into_iter()
+        .map(|report| match report {
+            DebugReport::Slow { took, .. } => took,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(took, [Duration::from_millis(20)]);
+}
+
+#[test]
+fn a_slow_task_is_reported_by_number_future_and_place() {
+    let (event_loop, advance) = fake_clock_loop();
+    event_loop.set_debug(true);
+    let reports = collect_reports(&event_loop);
+    async fn crunch(advance: impl Fn(u64)) {
+        yield_now().await;
+        advance(250); // a blocking call in the second poll
+    }
+    let line = line!() + 1;
+    event_loop.spawn(crunch(advance.clone())).unwrap();
+    let main_advance = advance.clone();
+    event_loop.run_until_complete(async move { main_advance(120) }).unwrap();
+    while event_loop.task_count() > 0 {
+        event_loop.stop();
+        event_loop.run_forever().unwrap();
+    }
+
+    let reports = reports.take();
+    let described: Vec<_> = reports
+        .iter()
+        .map(|report| match report {
+            DebugReport::Slow { what, took, .. } => (what.clone(), took.as_millis()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let place = format!("crates/02-poll-loop/src/trace/tests.rs:{line}:16");
+    assert_eq!(
+        described,
+        [
+            ("the future given to run_until_complete (main)".to_owned(), 120),
+            (format!("Task-1 (crunch, created at {place})"), 250),
+        ]
+    );
+}
+
+#[test]
+fn debug_mode_reports_tasks_pending_at_close() {
+    let (event_loop, _advance) = fake_clock_loop();
+    event_loop.set_debug(true);
+    let reports = collect_reports(&event_loop);
+    event_loop.spawn(std::future::pending::<()>()).unwrap();
+    event_loop.spawn(async {}).unwrap();
+    event_loop.stop();
+    event_loop.run_forever().unwrap();
+    event_loop.close().unwrap();
+    let reports = reports.take();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let DebugReport::PendingAtClose { what } = &reports[0] else { panic!("{reports:?}") };
+    assert!(
+        what.starts_with("Task-1 (Pending, created at crates/02-poll-loop/src/trace/tests.rs:"),
+        "{what}"
+    );
+}
+
+#[test]
+fn the_tracer_records_a_tasks_life_and_a_wake_from_another_thread() {
+    let (event_loop, advance) = fake_clock_loop();
+    let tracer = event_loop.start_tracing();
+    assert!(Arc::ptr_eq(&tracer, &event_loop.start_tracing()), "tracing starts once");
+
+    // Task 1 waits for a waker that a thread named "waker" calls.
+    let slot: Arc<Mutex<Option<Waker>>> = Arc::default();
+    let waiting = Arc::clone(&slot);
+    let task_advance = advance.clone();
+    event_loop
+        .spawn(async move {
+            task_advance(3);
+            let mut first = true;
+            poll_fn(|cx| {
+                if std::mem::take(&mut first) {
+                    *waiting.lock().unwrap() = Some(cx.waker().clone());
+                    Poll::Pending
+                } else {
+                    Poll::Ready(())
+                }
+            })
+            .await;
+        })
+        .unwrap();
+    let waker_slot = Arc::clone(&slot);
+    let waker = thread::Builder::new()
+        .name("waker".to_owned())
+        .spawn(move || {
+            let waker = loop {
+                if let Some(waker) = waker_slot.lock().unwrap().take() {
+                    break waker;
+                }
+                thread::yield_now();
+            };
+            waker.wake();
+        })
+        .unwrap();
+    event_loop.run_until_complete(async { yield_now().await }).unwrap();
+    event_loop.stop();
+    while event_loop.task_count() > 0 {
+        event_loop.run_until_complete(yield_now()).unwrap();
+    }
+    waker.join().unwrap();
+
+    let trace = event_loop.trace().unwrap();
+    let of_task_1: Vec<_> = trace
+        .records
+        .iter()
+        .filter(|record| match &record.event {
+            TraceEvent::Spawned { task, .. }
+            | TraceEvent::PollStart { task }
+            | TraceEvent::PollEnd { task }
+            | TraceEvent::Woken { task, .. }
+            | TraceEvent::Done { task, .. } => *task == 1,
+            _ => false,
+        })
+        .cloned()
+        .collect();
+    let TraceEvent::Spawned { location, future, .. } = &of_task_1[0].event else { panic!("{of_task_1:?}") };
+    assert!(future.contains("{{closure}}"), "{future}");
+    assert_eq!(
+        of_task_1,
+        [
+            at(0, TraceEvent::Spawned { task: 1, name: "Task-1".to_owned(), future, location }),
+            at(0, TraceEvent::PollStart { task: 1 }),
+            at(3, TraceEvent::PollEnd { task: 1 }),
+            at(3, TraceEvent::Woken { task: 1, from: Some("waker".to_owned()) }),
+            at(3, TraceEvent::PollStart { task: 1 }),
+            // The task ends inside its last poll.
+            at(3, TraceEvent::Done { task: 1, end: TaskEnd::Finished }),
+            at(3, TraceEvent::PollEnd { task: 1 }),
+        ]
+    );
+    // The main future (task 0) was traced too, and finished.
+    assert!(trace.records.iter().any(|r| r.event == TraceEvent::Done { task: 0, end: TaskEnd::Finished }));
+    // Times never go backwards.
+    assert!(trace.records.windows(2).all(|pair| pair[0].at <= pair[1].at));
+}
+
+#[test]
+fn a_full_tracer_counts_what_it_drops() {
+    let tracer = Tracer::with_limit(real_clock(), 3);
+    for task in 0..5 {
+        tracer.record(TraceEvent::PollStart { task });
+    }
+    let trace = tracer.snapshot();
+    assert_eq!(trace.records.len(), 3);
+    assert_eq!(trace.dropped, 2);
+    assert!(trace.timeline(20).contains("2 later records were dropped"));
+}
+
+// ANCHOR: timeline_test
+#[test]
+fn the_timeline_draws_running_waiting_and_parked() {
+    let location = std::panic::Location::caller();
+    let spawned = |task, name: &str| TraceEvent::Spawned {
+        task,
+        name: name.to_owned(),
+        future: "demo::count_down::{{closure}}",
+        location,
+    };
+    // Task 1 runs 10 ms, waits 40 ms, runs again and ends; task 2 runs at
+    // 20 ms (woken by a timer) and is still pending at the end. The loop
+    // parks from 10 to 20 and from 20 to 50 ms.
+    let trace = Trace {
+        records: vec![
+            at(0, spawned(1, "Task-1")),
+            at(0, spawned(2, "fetch")),
+            at(0, TraceEvent::PollStart { task: 1 }),
+            at(10, TraceEvent::PollEnd { task: 1 }),
+            at(10, TraceEvent::Parked { timeout: None }),
+            at(20, TraceEvent::Unparked),
+            at(20, TraceEvent::TimerFired { count: 1 }),
+            at(20, TraceEvent::Woken { task: 2, from: None }),
+            at(20, TraceEvent::PollStart { task: 2 }),
+            at(20, TraceEvent::PollEnd { task: 2 }),
+            at(20, TraceEvent::Parked { timeout: None }),
+            at(50, TraceEvent::Unparked),
+            at(50, TraceEvent::PollStart { task: 1 }),
+            at(50, TraceEvent::Done { task: 1, end: TaskEnd::Finished }),
+            at(50, TraceEvent::PollEnd { task: 1 }),
+        ],
+        dropped: 0,
+        end: Duration::from_millis(50),
+    };
+    // 50 ms in at most 10 columns: 10 columns of 5 ms.
+    let expected = "\
+stepio timeline: 0.050 s in all, one column = 5ms
+                   0ms
+loop              |##..#....#|
+Task-1 count_down |##-------#| done at 0.050 s
+fetch             |----#-----| still pending
+  # running   - waiting   . loop asleep in its driver
+  2 tasks, 3 polls, 1 wake (0 from other threads), 0 callbacks, 1 timer fired, 0 I/O events, 0 executor jobs
+  longest poll: 10.000 ms by Task-1 count_down (created at LOCATION), from 0.000 s to 0.010 s
+"
+    .replace("LOCATION", &location.to_string());
+    assert_eq!(trace.timeline(10), expected);
+}
+// ANCHOR_END: timeline_test

@@ -22,9 +22,7 @@ impl Trace {
     /// driver; a blank that the task did not exist yet, or any more.
     pub fn timeline(&self, width: usize) -> String {
         let model = Model::new(self);
-        let width = width.max(10);
-        let column = column_width(model.end, width);
-        let columns = columns_for(model.end, column);
+        let grid = Grid::new(model.end, width.max(10));
         let labels = model.tasks.iter().map(|task| task.label().len());
         let label = labels.chain(model.workers.iter().map(|worker| worker.thread.len())).fold(4, usize::max);
         let label = label.min(MAX_LABEL);
@@ -33,53 +31,34 @@ impl Trace {
             out,
             "stepio timeline: {} in all, one column = {}",
             seconds(model.end),
-            short(column, column)
+            short(grid.column, grid.column)
         );
-        out.push_str(&axis(label, columns, column));
+        out.push_str(&grid.axis(label));
 
         // The loop: busy where anything ran, asleep where it parked.
-        let busy = model.loop_busy();
-        let parked: Vec<Span> = model.event_loop.parked.iter().map(|(span, _)| *span).collect();
-        let cells = (0..columns).map(|c| {
-            let slice = slice(c, column);
-            if busy.iter().any(|span| hits(*span, slice)) {
-                '#'
-            } else if parked.iter().any(|span| hits(*span, slice)) {
-                '.'
-            } else {
-                ' '
-            }
-        });
-        out.push_str(&row(label, "loop", cells, ""));
+        let mut cells = grid.blank();
+        grid.paint(&mut cells, model.event_loop.parked.iter().map(|(span, _)| *span), '.');
+        grid.paint(&mut cells, model.loop_busy(), '#');
+        out.push_str(&row(label, "loop", &cells, ""));
 
         for task in &model.tasks {
-            let alive = Span { start: task.spawned, end: task.end(model.end) };
-            let cells = (0..columns).map(|c| {
-                let slice = slice(c, column);
-                if task.polls.iter().any(|span| hits(*span, slice)) {
-                    '#'
-                } else if hits(alive, slice) {
-                    '-'
-                } else {
-                    ' '
-                }
-            });
+            let mut cells = grid.blank();
+            grid.paint(&mut cells, [Span { start: task.spawned, end: task.end(model.end) }], '-');
+            grid.paint(&mut cells, task.polls.iter().copied(), '#');
             let end = match task.done {
                 Some((at, TaskEnd::Finished)) => format!("done at {}", seconds(at)),
                 Some((at, TaskEnd::Panicked)) => format!("panicked at {}", seconds(at)),
                 Some((at, TaskEnd::Cancelled)) => format!("cancelled at {}", seconds(at)),
                 None => "still pending".to_owned(),
             };
-            out.push_str(&row(label, &task.label(), cells, &end));
+            out.push_str(&row(label, &task.label(), &cells, &end));
         }
 
         for worker in &model.workers {
-            let cells = (0..columns).map(|c| {
-                let slice = slice(c, column);
-                if worker.jobs.iter().any(|(_, span)| hits(*span, slice)) { '#' } else { ' ' }
-            });
+            let mut cells = grid.blank();
+            grid.paint(&mut cells, worker.jobs.iter().map(|(_, span)| *span), '#');
             let jobs = count(worker.jobs.len(), "job", "jobs");
-            out.push_str(&row(label, &worker.thread, cells, &jobs));
+            out.push_str(&row(label, &worker.thread, &cells, &jobs));
         }
 
         out.push_str("  # running   - waiting   . loop asleep in its driver\n");
@@ -89,59 +68,77 @@ impl Trace {
 }
 // ANCHOR_END: timeline
 
-/// The column width: the smallest round duration (1, 2 or 5 times a power
-/// of ten, from 1 µs) that fits `end` into `width` columns.
-fn column_width(end: Duration, width: usize) -> Duration {
-    let mut unit = Duration::from_micros(1);
-    loop {
-        for factor in [1, 2, 5] {
-            let column = unit * factor;
-            if columns_for(end, column) <= width {
-                return column;
+/// Time cut into columns.
+struct Grid {
+    /// One column's slice of time.
+    column: Duration,
+    columns: usize,
+}
+
+impl Grid {
+    /// Columns of the smallest round width (1, 2 or 5 times a power of ten,
+    /// from 1 us) that fit `0..=end` into `width` columns.
+    fn new(end: Duration, width: usize) -> Grid {
+        let mut unit = Duration::from_micros(1);
+        loop {
+            for factor in [1, 2, 5] {
+                let column = unit * factor;
+                let columns = end.as_nanos().div_ceil(column.as_nanos()).max(1);
+                if columns <= width as u128 {
+                    return Grid { column, columns: columns as usize };
+                }
+            }
+            unit *= 10;
+        }
+    }
+
+    fn blank(&self) -> Vec<char> {
+        vec![' '; self.columns]
+    }
+
+    /// The column an instant falls in; the end of the trace falls in the
+    /// last one.
+    fn column_of(&self, at: Duration) -> usize {
+        let column = at.as_nanos() / self.column.as_nanos();
+        usize::try_from(column).unwrap_or(usize::MAX).min(self.columns - 1)
+    }
+
+    /// Writes `mark` in every column a span touches. A span of zero length
+    /// (an instant, as on a simulated clock) marks the column it is in.
+    fn paint(&self, cells: &mut [char], spans: impl IntoIterator<Item = Span>, mark: char) {
+        for span in spans {
+            let first = self.column_of(span.start);
+            let last = if span.end > span.start {
+                self.column_of(span.end - Duration::from_nanos(1))
+            } else {
+                first
+            };
+            cells[first..=last].fill(mark);
+        }
+    }
+
+    /// The time axis: a label every ten columns.
+    fn axis(&self, label: usize) -> String {
+        let mut line = format!("{:<label$}  ", "");
+        for c in (0..self.columns).step_by(10) {
+            let at = label + 2 + c;
+            while line.len() < at {
+                line.push(' ');
+            }
+            if line.len() == at {
+                line.push_str(&short(self.column * c as u32, self.column * 10));
             }
         }
-        unit *= 10;
+        format!("{}\n", line.trim_end())
     }
-}
-
-/// How many columns of `column` cover `0..=end`.
-fn columns_for(end: Duration, column: Duration) -> usize {
-    usize::try_from(end.as_nanos() / column.as_nanos()).unwrap_or(usize::MAX).saturating_add(1)
-}
-
-/// Column `c`'s slice of time.
-fn slice(c: usize, column: Duration) -> Span {
-    let c = u32::try_from(c).unwrap_or(u32::MAX);
-    Span { start: column * c, end: column * (c + 1) }
-}
-
-/// Whether `span` falls in `slice`, counting an instant (a span of zero
-/// length, as on a simulated clock) as being in the slice it starts in.
-fn hits(span: Span, slice: Span) -> bool {
-    span.start < slice.end && (span.end > slice.start || span.start >= slice.start)
 }
 
 /// One row: a label, the cells between bars, and a note.
-fn row(width: usize, label: &str, cells: impl Iterator<Item = char>, note: &str) -> String {
+fn row(width: usize, label: &str, cells: &[char], note: &str) -> String {
     let label: String = label.chars().take(width).collect();
-    let cells: String = cells.collect();
+    let cells: String = cells.iter().collect();
     let line = format!("{label:<width$} |{cells}| {note}");
     format!("{}\n", line.trim_end())
-}
-
-/// The time axis: a label every ten columns.
-fn axis(label: usize, columns: usize, column: Duration) -> String {
-    let mut line = format!("{:<label$}  ", "");
-    for c in (0..columns).step_by(10) {
-        let at = label + 2 + c;
-        while line.len() < at {
-            line.push(' ');
-        }
-        if line.len() == at {
-            line.push_str(&short(slice(c, column).start, column * 10));
-        }
-    }
-    format!("{line}\n")
 }
 
 /// What the picture cannot show: counts, and the longest poll.
