@@ -14,4 +14,5 @@
 
 pub mod cli;
 pub mod compare;
+pub mod json;
 pub mod servers;
