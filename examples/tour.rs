@@ -68,6 +68,8 @@ mod ch07_executor_count_down;
 mod ch07_thread_pool_submit;
 #[path = "ch08_crawler.rs"]
 mod ch08_crawler;
+#[path = "ch09_timeline.rs"]
+mod ch09_timeline;
 
 use std::error::Error;
 
@@ -157,5 +159,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     chapter("Chapter 8: a crawler on the assembled runtime");
     example("ch08_crawler");
     ch08_crawler::main()?;
+
+    chapter("Chapter 9: seeing the loop");
+    example("ch09_timeline (the timeline goes to stderr)");
+    ch09_timeline::main()?;
     Ok(())
 }

@@ -332,7 +332,8 @@ mod tests {
 
     #[test]
     fn parses_every_kind_of_value() {
-        let value = parse(r#" {"a": [1, -2.5e3, true, false, null], "b": "x\"\\\/\n\u00e9\ud83d\ude00"} "#).unwrap();
+        let value =
+            parse(r#" {"a": [1, -2.5e3, true, false, null], "b": "x\"\\\/\n\u00e9\ud83d\ude00"} "#).unwrap();
         assert_eq!(value.get("b").unwrap().as_str(), Some("x\"\\/\né😀"));
         let a = value.get("a").unwrap().as_array().unwrap();
         assert_eq!(a[1].as_f64(), Some(-2500.0));
@@ -342,8 +343,21 @@ mod tests {
     #[test]
     fn refuses_what_is_not_json() {
         for bad in [
-            "", "[1,]", "{\"a\":1,}", "01", "1.", "-", "\"a\nb\"", "\"\\x\"", "{\"a\":1 \"b\":2}", "[1] 2",
-            "{\"a\":1,\"a\":2}", "\"\\ud800\"", "tru", "{1:2}", "\"open",
+            "",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "-",
+            "\"a\nb\"",
+            "\"\\x\"",
+            "{\"a\":1 \"b\":2}",
+            "[1] 2",
+            "{\"a\":1,\"a\":2}",
+            "\"\\ud800\"",
+            "tru",
+            "{1:2}",
+            "\"open",
         ] {
             assert!(parse(bad).is_err(), "{bad:?} should not parse");
         }

@@ -38,7 +38,8 @@ impl TracedRun {
         let stdout = String::from_utf8(output.stdout).unwrap();
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(output.status.success(), "{name} failed:\n{stderr}");
-        let text = fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}\n{stderr}", path.display()));
+        let text =
+            fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}\n{stderr}", path.display()));
         fs::remove_dir_all(&dir).unwrap();
         TracedRun { stdout, stderr, events: check_chrome_format(&text) }
     }
@@ -114,7 +115,8 @@ fn the_blocking_mistake_is_named_and_drawn_as_one_bar() {
     let run = TracedRun::of("ch05_blocking_mistake");
     assert!(!run.stdout.contains("stepio"), "debug output goes to stderr only");
     // The warning names the task, its coroutine, and where it was created.
-    let warning = run.stderr.lines().find(|line| line.starts_with("stepio debug: ")).expect("a debug warning");
+    let warning =
+        run.stderr.lines().find(|line| line.starts_with("stepio debug: ")).expect("a debug warning");
     assert!(
         warning.starts_with("stepio debug: Task-2 (my_task, created at examples/ch05_blocking_mistake.rs:")
             && warning.contains("blocked the loop for 2.0"),
@@ -157,7 +159,10 @@ fn count_down_shows_three_tasks_taking_turns() {
     let run = TracedRun::of("ch06_wait_count_down");
     assert!(!run.stderr.contains("stepio debug"), "{}", run.stderr);
     let tasks = run.tracks("Task-");
-    assert_eq!(tasks.values().collect::<Vec<_>>(), ["Task-1 count_down", "Task-2 count_down", "Task-3 count_down"]);
+    assert_eq!(
+        tasks.values().collect::<Vec<_>>(),
+        ["Task-1 count_down", "Task-2 count_down", "Task-3 count_down"]
+    );
     // Each count_down is polled four times (once, then after each sleep).
     for &track in tasks.keys() {
         assert_eq!(run.spans("poll", track).len(), 4);
@@ -187,7 +192,8 @@ fn names_with_quotes_newlines_and_unicode_survive_the_round_trip() {
     let run = TracedRun { stdout: String::new(), stderr: String::new(), events };
     let tracks = run.tracks("");
     for name in names {
-        let (&track, _) = tracks.iter().find(|(_, n)| *n == name).unwrap_or_else(|| panic!("{name:?}: {tracks:?}"));
+        let (&track, _) =
+            tracks.iter().find(|(_, n)| *n == name).unwrap_or_else(|| panic!("{name:?}: {tracks:?}"));
         // Nanoseconds survive as fractions of a microsecond.
         assert_eq!(run.spans("poll", track), [0.25]);
     }
@@ -198,7 +204,8 @@ fn a_trace_file_alone_is_written_and_announced_without_a_timeline() {
     let dir = std::env::temp_dir().join(format!("stepio-trace-test-{}-files", std::process::id()));
     fs::create_dir_all(&dir).unwrap();
     let path: PathBuf = dir.join("t.json");
-    let output = Command::new(example_binary("ch06_gather_two")).env("STEPIO_TRACE_FILE", &path).output().unwrap();
+    let output =
+        Command::new(example_binary("ch06_gather_two")).env("STEPIO_TRACE_FILE", &path).output().unwrap();
     assert!(output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains(&format!("stepio: trace written to {}", path.display())), "{stderr}");

@@ -522,20 +522,26 @@ impl EventLoop {
         // Only what is ready now runs in this turn; what it schedules waits
         // for the next turn, after the driver has been checked again.
         let n_ready = self.core.ready.borrow().len();
-        // One test per turn when debug mode and tracing are off.
-        let watched = self.is_watched();
-        for _ in 0..n_ready {
-            let Some(work) = self.core.ready.borrow_mut().pop() else { break };
-            if watched {
+        // One test per turn: with debug mode and tracing off, the loop
+        // below is the whole cost.
+        if self.is_watched() {
+            for _ in 0..n_ready {
+                let Some(work) = self.core.ready.borrow_mut().pop() else { break };
                 self.run_watched(work);
-            } else {
+            }
+        } else {
+            for _ in 0..n_ready {
+                let Some(work) = self.core.ready.borrow_mut().pop() else { break };
                 self.run_work(work);
             }
         }
         Ok(())
     }
 
-    /// Runs one piece of ready work.
+    /// Runs one piece of ready work. Inlined: as a call of its own, the
+    /// `Work` goes through memory and each task switch costs several ns
+    /// more (measured with the yield benchmark).
+    #[inline(always)]
     fn run_work(&self, work: Work) {
         {
             match work {
@@ -678,6 +684,7 @@ impl Watched {
 
 impl EventLoop {
     /// Whether debug mode or tracing is on: then every step is watched.
+    #[inline]
     fn is_watched(&self) -> bool {
         self.core.debug.get() || self.core.shared.tracer.get().is_some()
     }
@@ -781,6 +788,7 @@ impl EventLoop {
 
     /// The loop's tracer, if tracing is on. Later stages record their
     /// events through it.
+    #[inline]
     pub fn tracer(&self) -> Option<&Arc<Tracer>> {
         self.core.shared.tracer.get()
     }
@@ -813,7 +821,9 @@ impl EventLoop {
         let from_env = FromEnv::get();
         let Some(trace) = self.trace().filter(|_| from_env.tracing()) else { return };
         if from_env.timeline {
-            eprint!("{}", trace.timeline(from_env.width));
+            // After what the program printed so far, and apart from it.
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+            eprint!("\n{}", trace.timeline(from_env.width));
         }
         if let Some(path) = &from_env.trace_file {
             // One file per traced loop: the first gets the name as given.

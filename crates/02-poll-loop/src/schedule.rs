@@ -66,6 +66,7 @@ impl Scheduler {
     ///
     /// After the loop is closed, the task is dropped instead: a closed loop
     /// runs nothing, and keeping the task would keep it alive for ever.
+    #[inline]
     pub fn schedule(&self, task: Arc<dyn Runnable>) {
         let mut task = Some(task);
         with_running(|event_loop| {
@@ -89,6 +90,7 @@ impl Scheduler {
 
     /// The loop's tracer, if tracing is on: tasks record their wakes
     /// through it, from any thread.
+    #[inline]
     pub fn tracer(&self) -> Option<&Arc<Tracer>> {
         self.shared.tracer.get()
     }

@@ -204,6 +204,7 @@ impl Header {
 
     /// Records a wake, if the loop traces. Runs on any thread: it reads
     /// only `id` (never written after creation) and the scheduler.
+    #[inline]
     fn trace_wake(&self) {
         if let Some(tracer) = self.scheduler.tracer() {
             tracer.record_wake(self.id);

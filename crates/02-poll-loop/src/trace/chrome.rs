@@ -46,7 +46,7 @@ impl Trace {
             ));
         }
         for (span, timeout) in &model.event_loop.parked {
-            let timeout = timeout.map_or_else(|| "null".to_owned(), |t| format!("{}", micros(t)));
+            let timeout = timeout.map_or_else(|| "null".to_owned(), micros);
             events.push(complete("parked", LOOP_TID, *span, &format!(r#"{{"timeout_us":{timeout}}}"#)));
         }
         for (at, count) in &model.event_loop.timers {

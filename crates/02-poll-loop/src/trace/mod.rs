@@ -211,6 +211,7 @@ impl Tracer {
 
     /// Records that `task` was woken, naming the waking thread if it is not
     /// the loop's.
+    #[cold]
     pub fn record_wake(&self, task: u64) {
         let current = thread::current();
         let from = (current.id() != self.loop_thread)
