@@ -77,6 +77,32 @@ impl TracedRun {
     }
 }
 
+/// What a timeline shows that does not depend on timing: each row's label
+/// and the kind of its note, the counts, and the start of each debug
+/// warning. The committed timelines in `expected/timelines/` (from
+/// `scripts/regen-timelines.sh`) must have the same shape as a fresh run.
+fn shape(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|line| {
+            if let Some((label, rest)) = line.split_once(" |") {
+                let note = rest.rsplit_once("| ").map_or("", |(_, note)| note);
+                let kind = note.split(" at ").next().unwrap_or("");
+                Some(format!("{} | {kind}", label.trim_end()))
+            } else if line.starts_with("  ") && line.contains(" polls, ") {
+                Some(line.to_owned())
+            } else {
+                line.split_once(" blocked the loop for ").map(|(what, _)| what.to_owned())
+            }
+        })
+        .collect()
+}
+
+fn committed_timeline(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("expected/timelines").join(format!("{name}.txt"));
+    fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
 fn tid(event: &Json) -> u64 {
     event.get("tid").and_then(Json::as_f64).expect("every event has a tid") as u64
 }
@@ -114,6 +140,7 @@ fn check_chrome_format(text: &str) -> Vec<Json> {
 fn the_blocking_mistake_is_named_and_drawn_as_one_bar() {
     let run = TracedRun::of("ch05_blocking_mistake");
     assert!(!run.stdout.contains("stepio"), "debug output goes to stderr only");
+    assert_eq!(shape(&run.stderr), shape(&committed_timeline("ch05_blocking_mistake")));
     // The warning names the task, its coroutine, and where it was created.
     let warning =
         run.stderr.lines().find(|line| line.starts_with("stepio debug: ")).expect("a debug warning");
@@ -141,6 +168,7 @@ fn the_blocking_mistake_is_named_and_drawn_as_one_bar() {
 fn the_thread_pool_fix_runs_the_waits_on_three_workers_and_nothing_blocks() {
     let run = TracedRun::of("ch07_executor_count_down");
     assert!(!run.stderr.contains("stepio debug"), "nothing blocks the loop:\n{}", run.stderr);
+    assert_eq!(shape(&run.stderr), shape(&committed_timeline("ch07_executor_count_down")));
     let workers = run.tracks("ThreadPoolExecutor-");
     assert_eq!(workers.len(), 3, "{workers:?}");
     // Each worker ran one count_down: 3 x 1.0 s, 3 x 0.8 s, 3 x 0.5 s.
@@ -172,6 +200,16 @@ fn count_down_shows_three_tasks_taking_turns() {
         let row = run.row(label);
         assert_eq!(row.iter().filter(|&&c| c == '#').count(), 4, "{}", run.stderr);
     }
+}
+
+#[test]
+fn the_timeline_example_draws_what_the_book_shows() {
+    let output = Command::new(example_binary("ch09_timeline")).output().unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let shown = shape(&stderr);
+    assert_eq!(shown, shape(&committed_timeline("ch09_timeline")));
+    assert_eq!(shown.len(), 6, "loop, main, three tasks, counts: {shown:?}");
 }
 
 #[test]
