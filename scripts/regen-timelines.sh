@@ -4,6 +4,7 @@
 #   ch09_timeline.txt             count_down, traced with stepio::run_traced
 #   ch05_blocking_mistake.txt     the blocking mistake, STEPIO_DEBUG=1 STEPIO_TRACE=1
 #   ch07_executor_count_down.txt  the thread-pool fix, the same
+#   *.json                        the trace files of those two runs, for Perfetto
 #   python/ch05_blocking_mistake.txt  asyncio's debug mode on the same mistake
 # Only stderr is kept: that is where the timeline and the warnings go.
 # examples/tests/trace.rs checks that a fresh run draws the same rows and
@@ -16,8 +17,9 @@ cargo build --quiet --examples -p stepio-examples
 echo "running ch09_timeline"
 target/debug/examples/ch09_timeline 2> "$out/ch09_timeline.txt" > /dev/null
 for name in ch05_blocking_mistake ch07_executor_count_down; do
-    echo "running $name with STEPIO_DEBUG=1 STEPIO_TRACE=1"
-    STEPIO_DEBUG=1 STEPIO_TRACE=1 "target/debug/examples/$name" 2> "$out/$name.txt" > /dev/null
+    echo "running $name with STEPIO_DEBUG=1 STEPIO_TRACE=1 STEPIO_TRACE_FILE=$out/$name.json"
+    STEPIO_DEBUG=1 STEPIO_TRACE=1 STEPIO_TRACE_FILE="$out/$name.json" "target/debug/examples/$name" \
+        2> "$out/$name.txt" > /dev/null
 done
 python=${PYTHON:-python3}
 echo "running python/ch05_blocking_mistake.py with PYTHONASYNCIODEBUG=1"

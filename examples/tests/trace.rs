@@ -99,7 +99,11 @@ fn shape(stderr: &str) -> Vec<String> {
 }
 
 fn committed_timeline(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("expected/timelines").join(format!("{name}.txt"));
+    committed_file(&format!("{name}.txt"))
+}
+
+fn committed_file(file: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("expected/timelines").join(file);
     fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
 
@@ -141,6 +145,8 @@ fn the_blocking_mistake_is_named_and_drawn_as_one_bar() {
     let run = TracedRun::of("ch05_blocking_mistake");
     assert!(!run.stdout.contains("stepio"), "debug output goes to stderr only");
     assert_eq!(shape(&run.stderr), shape(&committed_timeline("ch05_blocking_mistake")));
+    // The trace file the book shows parses too.
+    check_chrome_format(&committed_file("ch05_blocking_mistake.json"));
     // The warning names the task, its coroutine, and where it was created.
     let warning =
         run.stderr.lines().find(|line| line.starts_with("stepio debug: ")).expect("a debug warning");
@@ -169,6 +175,7 @@ fn the_thread_pool_fix_runs_the_waits_on_three_workers_and_nothing_blocks() {
     let run = TracedRun::of("ch07_executor_count_down");
     assert!(!run.stderr.contains("stepio debug"), "nothing blocks the loop:\n{}", run.stderr);
     assert_eq!(shape(&run.stderr), shape(&committed_timeline("ch07_executor_count_down")));
+    check_chrome_format(&committed_file("ch07_executor_count_down.json"));
     let workers = run.tracks("ThreadPoolExecutor-");
     assert_eq!(workers.len(), 3, "{workers:?}");
     // Each worker ran one count_down: 3 x 1.0 s, 3 x 0.8 s, 3 x 0.5 s.

@@ -174,7 +174,8 @@ struct Inner {
 }
 // ANCHOR_END: tracer
 
-/// At most this many records are kept (about 50 MB); later ones are counted
+/// At most this many records are kept (80 bytes each: about 80 MB, plus
+/// the names); later ones are counted
 /// and dropped, so a long traced run cannot eat all memory.
 pub const MAX_RECORDS: usize = 1 << 20;
 

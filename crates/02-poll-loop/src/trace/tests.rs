@@ -317,3 +317,9 @@ fetch             |----#-----| still pending
     assert_eq!(trace.timeline(10), expected);
 }
 // ANCHOR_END: timeline_test
+
+#[test]
+fn a_record_is_small_enough_for_the_documented_cap() {
+    // MAX_RECORDS records of this size: the "about 80 MB" in the docs.
+    assert!(std::mem::size_of::<Record>() <= 80, "{}", std::mem::size_of::<Record>());
+}
