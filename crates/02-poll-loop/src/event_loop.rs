@@ -108,6 +108,10 @@ struct Core {
     next_task: Cell<u64>,
     /// Debug mode is on: time every callback and poll.
     debug: Cell<bool>,
+    /// Tracing is on. The tracer is in `shared`, where other threads find
+    /// it; this copy is what the loop's thread tests, without reaching
+    /// into `shared`.
+    tracing: Cell<bool>,
     /// asyncio's `slow_callback_duration`.
     slow_callback: Cell<Duration>,
     debug_handler: RefCell<Option<DebugHandler>>,
@@ -196,6 +200,7 @@ impl EventLoop {
                 close_hooks: RefCell::default(),
                 next_task: Cell::new(1),
                 debug: Cell::new(false),
+                tracing: Cell::new(false),
                 slow_callback: Cell::new(DEFAULT_SLOW_CALLBACK),
                 debug_handler: RefCell::new(None),
                 clock: RefCell::new(None),
@@ -686,7 +691,7 @@ impl EventLoop {
     /// Whether debug mode or tracing is on: then every step is watched.
     #[inline]
     fn is_watched(&self) -> bool {
-        self.core.debug.get() || self.core.shared.tracer.get().is_some()
+        self.core.debug.get() || self.core.tracing.get()
     }
 
     /// Runs `work` as [`run_work`](EventLoop::run_work) does, watched.
@@ -780,6 +785,7 @@ impl EventLoop {
             return Arc::clone(tracer);
         }
         let tracer = self.core.shared.tracer.get_or_init(|| Arc::new(Tracer::new(self.clock())));
+        self.core.tracing.set(true);
         if let Ok(mut driver) = self.core.driver.try_borrow_mut() {
             driver.set_tracer(tracer);
         }
@@ -790,7 +796,7 @@ impl EventLoop {
     /// events through it.
     #[inline]
     pub fn tracer(&self) -> Option<&Arc<Tracer>> {
-        self.core.shared.tracer.get()
+        if self.core.tracing.get() { self.core.shared.tracer.get() } else { None }
     }
 
     /// A copy of what the tracer recorded so far, if tracing is on.

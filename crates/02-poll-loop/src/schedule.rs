@@ -66,7 +66,6 @@ impl Scheduler {
     ///
     /// After the loop is closed, the task is dropped instead: a closed loop
     /// runs nothing, and keeping the task would keep it alive for ever.
-    #[inline]
     pub fn schedule(&self, task: Arc<dyn Runnable>) {
         let mut task = Some(task);
         with_running(|event_loop| {

@@ -177,7 +177,8 @@ where
     }
     let registry = Registry::get_or_create(event_loop);
     let id = event_loop.next_task_number();
-    if let Some(tracer) = event_loop.tracer() {
+    let tracer = event_loop.tracer();
+    if let Some(tracer) = tracer {
         let future = std::any::type_name::<F>();
         tracer.record(TraceEvent::Spawned {
             task: id,
@@ -187,7 +188,7 @@ where
         });
     }
     // The one allocation: header, future, and later the output.
-    let cell = Arc::new(TaskCell::new(future, id, spawned_at, &registry));
+    let cell = Arc::new(TaskCell::new(future, id, spawned_at, &registry, tracer.is_some()));
     registry.insert(Arc::clone(&cell) as Arc<dyn task::LiveTask>);
     cell.schedule_first();
     Ok(Task::new(cell))

@@ -100,6 +100,7 @@ impl LoopExecutor for EventLoop {
     }
 }
 
+// ANCHOR: traced
 /// `job`, recording on `tracer` when it starts and ends on its worker.
 fn traced<T>(tracer: Arc<Tracer>, job: impl FnOnce() -> T) -> impl FnOnce() -> T {
     let number = tracer.next_job();
@@ -121,6 +122,7 @@ impl Drop for Finished {
         self.0.record(TraceEvent::JobFinished { job: self.1 });
     }
 }
+// ANCHOR_END: traced
 
 /// The loop's default executor, made on first use.
 fn default_of(event_loop: &EventLoop) -> Result<Rc<DefaultExecutor>, LoopError> {
