@@ -66,6 +66,9 @@ impl Registry {
     }
 
     /// Keeps `task` until [`remove`](Registry::remove); records its slot.
+    /// Inlined into `spawn`: as a call, the fat `Arc` went through memory,
+    /// and spawning measured 9% slower with the same instruction count.
+    #[inline(always)]
     pub(crate) fn insert(&self, task: Arc<dyn LiveTask>) {
         let mut slots = self.slots.borrow_mut();
         let slot = match self.free.borrow_mut().pop() {

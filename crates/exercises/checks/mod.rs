@@ -16,3 +16,4 @@ mod ch06_first_ok;
 mod ch06_join_all;
 mod ch07_mini_pool;
 mod ch07_result_slot;
+mod ch09_slow_polls;

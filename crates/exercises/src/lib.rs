@@ -116,6 +116,12 @@ pub const EXERCISES: &[Exercise] = &[
         title: "a fixed pool of workers on one channel; a panic stays in its job",
         hint: include_str!("../hints/ch07_mini_pool.md"),
     },
+    Exercise {
+        name: "ch09_slow_polls",
+        chapter: 9,
+        title: "debug mode after the fact: the slow polls in a trace, by task name",
+        hint: include_str!("../hints/ch09_slow_polls.md"),
+    },
 ];
 
 /// Finds an exercise by name.
@@ -172,6 +178,9 @@ pub mod ch07_mini_pool;
 #[cfg_attr(feature = "solutions", path = "../solutions/ch07_result_slot.rs")]
 #[cfg_attr(not(feature = "solutions"), path = "../starter/ch07_result_slot.rs")]
 pub mod ch07_result_slot;
+#[cfg_attr(feature = "solutions", path = "../solutions/ch09_slow_polls.rs")]
+#[cfg_attr(not(feature = "solutions"), path = "../starter/ch09_slow_polls.rs")]
+pub mod ch09_slow_polls;
 
 #[cfg(test)]
 #[path = "../checks/mod.rs"]
