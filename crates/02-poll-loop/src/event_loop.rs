@@ -780,6 +780,10 @@ impl EventLoop {
     /// Turns tracing on (it stays on), and returns the loop's tracer.
     /// `STEPIO_TRACE=1` or `STEPIO_TRACE_FILE=path` in the environment turn
     /// it on for every new loop, and show the trace when the loop closes.
+    ///
+    /// Turn it on before creating tasks: a stage 5 task learns whether to
+    /// record its wakes when it is created (its polls and its end are
+    /// recorded either way).
     pub fn start_tracing(&self) -> Arc<Tracer> {
         if let Some(tracer) = self.tracer() {
             return Arc::clone(tracer);
