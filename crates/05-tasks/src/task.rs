@@ -175,20 +175,6 @@ impl Header {
         self.state.fetch_or(SCHEDULED, Ordering::AcqRel) & (SCHEDULED | DONE) == 0
     }
 
-    /// As [`set_scheduled`](Header::set_scheduled), for a wake: what the
-    /// waker must do.
-    #[inline]
-    fn wake_scheduled(&self) -> WakeAction {
-        let state = self.state.fetch_or(SCHEDULED, Ordering::AcqRel);
-        if state & (SCHEDULED | DONE) != 0 {
-            WakeAction::Nothing
-        } else if state & TRACED != 0 {
-            WakeAction::TraceAndQueue
-        } else {
-            WakeAction::Queue
-        }
-    }
-
     pub(crate) fn name(&self) -> String {
         match &*self.name.borrow() {
             Some(name) => name.clone(),
@@ -287,29 +273,23 @@ impl<F: Future + 'static> TaskCell<F> {
 // ANCHOR: wake
 impl<F: Future + 'static> Wake for TaskCell<F> {
     fn wake(self: Arc<Self>) {
-        match self.header.wake_scheduled() {
-            WakeAction::Nothing => {}
-            WakeAction::Queue => self.header.scheduler.clone().schedule(self),
-            WakeAction::TraceAndQueue => self.traced_wake(),
+        let state = self.header.state.fetch_or(SCHEDULED, Ordering::AcqRel);
+        // One test on the common path: not queued, not done, not traced.
+        if state & (SCHEDULED | DONE | TRACED) == 0 {
+            self.header.scheduler.clone().schedule(self);
+        } else if state & (SCHEDULED | DONE) == 0 {
+            self.traced_wake();
         }
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        match self.header.wake_scheduled() {
-            WakeAction::Nothing => {}
-            WakeAction::Queue => self.header.scheduler.schedule(Arc::clone(self) as Arc<dyn Runnable>),
-            WakeAction::TraceAndQueue => Arc::clone(self).traced_wake(),
+        let state = self.header.state.fetch_or(SCHEDULED, Ordering::AcqRel);
+        if state & (SCHEDULED | DONE | TRACED) == 0 {
+            self.header.scheduler.schedule(Arc::clone(self) as Arc<dyn Runnable>);
+        } else if state & (SCHEDULED | DONE) == 0 {
+            Arc::clone(self).traced_wake();
         }
     }
-}
-/// What a wake must do, decided from the one atomic operation on the state.
-enum WakeAction {
-    /// The task is queued already, or done.
-    Nothing,
-    /// Queue it.
-    Queue,
-    /// Queue it, and record the wake: the loop traces.
-    TraceAndQueue,
 }
 
 impl<F: Future + 'static> TaskCell<F> {
