@@ -5,6 +5,7 @@
 #   ch05_blocking_mistake.txt     the blocking mistake, STEPIO_DEBUG=1 STEPIO_TRACE=1
 #   ch07_executor_count_down.txt  the thread-pool fix, the same
 #   *.json                        the trace files of those two runs, for Perfetto
+#   tour_debug.txt                every debug warning of the whole tour, STEPIO_DEBUG=1
 #   python/ch05_blocking_mistake.txt  asyncio's debug mode on the same mistake
 # Only stderr is kept: that is where the timeline and the warnings go.
 # examples/tests/trace.rs checks that a fresh run draws the same rows and
@@ -21,6 +22,8 @@ for name in ch05_blocking_mistake ch07_executor_count_down; do
     STEPIO_DEBUG=1 STEPIO_TRACE=1 STEPIO_TRACE_FILE="$out/$name.json" "target/debug/examples/$name" \
         2> "$out/$name.txt" > /dev/null
 done
+echo "running the tour with STEPIO_DEBUG=1 (about a minute)"
+STEPIO_DEBUG=1 target/debug/examples/tour 2>&1 > /dev/null | grep '^stepio debug' > "$out/tour_debug.txt"
 python=${PYTHON:-python3}
 echo "running python/ch05_blocking_mistake.py with PYTHONASYNCIODEBUG=1"
 PYTHONASYNCIODEBUG=1 "$python" examples/python/ch05_blocking_mistake.py 2> "$out/python/ch05_blocking_mistake.txt" > /dev/null
