@@ -2,6 +2,7 @@
 //! one per worker thread. Both drawings (the text timeline and the Chrome
 //! trace) are made from these.
 
+use std::collections::HashMap;
 use std::panic::Location;
 use std::time::Duration;
 
@@ -76,6 +77,9 @@ pub(crate) struct Model {
     pub(crate) event_loop: LoopTrack,
     pub(crate) workers: Vec<WorkerTrack>,
     pub(crate) end: Duration,
+    /// Where each task's track is in `tasks`: a trace of 100,000 tasks
+    /// looks one up per record.
+    index: HashMap<u64, usize>,
 }
 
 impl Model {
@@ -143,6 +147,7 @@ impl Model {
             model.worker(thread).jobs.push((job, Span { start, end }));
         }
         model.tasks.sort_by_key(|task| task.number);
+        model.index = model.tasks.iter().enumerate().map(|(i, task)| (task.number, i)).collect();
         model.workers.sort_by(|a, b| a.thread.cmp(&b.thread));
         model
     }
@@ -150,8 +155,8 @@ impl Model {
     /// The track of task `number`, made at `at` if it is new (the main
     /// future has no `Spawned` record: it appears at its first poll).
     fn task(&mut self, number: u64, at: Duration) -> &mut TaskTrack {
-        let i = match self.tasks.iter().rposition(|task| task.number == number) {
-            Some(i) => i,
+        let i = match self.index.get(&number) {
+            Some(&i) => i,
             None => {
                 let name = if number == 0 { "main".to_owned() } else { format!("Task-{number}") };
                 self.tasks.push(TaskTrack {
@@ -164,6 +169,7 @@ impl Model {
                     polls: Vec::new(),
                     wakes: Vec::new(),
                 });
+                self.index.insert(number, self.tasks.len() - 1);
                 self.tasks.len() - 1
             }
         };
