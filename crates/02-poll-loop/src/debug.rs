@@ -10,9 +10,12 @@
 
 use std::ffi::OsString;
 use std::fmt;
+use std::panic::Location;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
+
+use crate::trace::short_name;
 
 /// asyncio's `slow_callback_duration`: 100 ms.
 pub const DEFAULT_SLOW_CALLBACK: Duration = Duration::from_millis(100);
@@ -58,6 +61,16 @@ impl fmt::Display for DebugReport {
             }
         }
     }
+}
+
+/// How debug mode names a task, for stage 2's tasks and stage 5's alike:
+/// `Task-2 (my_task, created at examples/ch05_blocking_mistake.rs:49:24)`.
+/// `future` is the future's type; an `async fn`'s is shortened to the
+/// function's name.
+pub fn describe_task(name: &str, future: &str, created_at: &Location<'_>) -> String {
+    let short = short_name(future);
+    let future = if short.is_empty() { future } else { short };
+    format!("{name} ({future}, created at {created_at})")
 }
 
 /// What the environment asks for, read once per process.

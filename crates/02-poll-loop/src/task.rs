@@ -8,9 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Wake, Waker};
 
+use crate::debug::describe_task;
 use crate::driver::Unpark;
 use crate::schedule::Runnable;
-use crate::trace::{Tracer, short_name};
+use crate::trace::Tracer;
 
 /// Names a task of one loop: a slot index plus the slot's generation, so a
 /// late wake for a finished task cannot poll a new task that reuses its slot.
@@ -201,8 +202,7 @@ pub(crate) struct TaskInfo {
 
 impl fmt::Display for TaskInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let future = Some(short_name(self.future)).filter(|name| !name.is_empty()).unwrap_or(self.future);
-        write!(f, "Task-{} ({future}, created at {})", self.number, self.location)
+        f.write_str(&describe_task(&format!("Task-{}", self.number), self.future, self.location))
     }
 }
 

@@ -36,7 +36,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, ThreadId};
 
-use stepio_poll_loop::trace::{TaskEnd, short_name};
+use stepio_poll_loop::debug::describe_task;
+use stepio_poll_loop::trace::TaskEnd;
 use stepio_poll_loop::{
     DebugReport, EventLoop, PanicReport, PanicSource, Runnable, Scheduler, TraceEvent, WeakEventLoop,
     panic_message,
@@ -356,10 +357,7 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
     }
 
     fn describe(&self) -> String {
-        let header = &self.header;
-        let future = std::any::type_name::<F>();
-        let future = Some(short_name(future)).filter(|name| !name.is_empty()).unwrap_or(future);
-        format!("{} ({future}, created at {})", header.name(), header.spawned_at)
+        describe_task(&self.header.name(), std::any::type_name::<F>(), self.header.spawned_at)
     }
 }
 // ANCHOR_END: run
