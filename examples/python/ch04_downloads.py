@@ -87,8 +87,14 @@ async def main(port):
     print(f"  {sum(sizes)} bytes in {time.monotonic() - start:.2f} s: all downloads at once")
 
 
-sock = socket.create_server(("127.0.0.1", 0))  # a free port
-threading.Thread(target=asyncio.run, args=(file_server(sock),), daemon=True).start()
-print("A local file server: 4 files of 1 to 4 chunks, one chunk every 0.25 s.")
-asyncio.run(main(sock.getsockname()[1]))
+def start_file_server():
+    """Starts the file server on a thread of its own; returns its port."""
+    sock = socket.create_server(("127.0.0.1", 0))  # a free port
+    threading.Thread(target=asyncio.run, args=(file_server(sock),), daemon=True).start()
+    print("A local file server: 4 files of 1 to 4 chunks, one chunk every 0.25 s.")
+    return sock.getsockname()[1]
+
+
+if __name__ == "__main__":  # chapter 7 imports the server from here
+    asyncio.run(main(start_file_server()))
 # ANCHOR_END: main

@@ -8,35 +8,10 @@ longest, about 1.0 s, as the async client did. The file server is chapter
 4's: file1.bin to file4.bin, of 1 to 4 chunks of 64 KiB, one chunk every
 0.25 s."""
 import asyncio
-import socket
-import threading
 import time
 import urllib.request
 
-CHUNK = 64 * 1024
-FILES = ["file1.bin", "file2.bin", "file3.bin", "file4.bin"]
-
-
-async def send_file(reader, writer):  # chapter 4's file server
-    """GET /fileN.bin sends N chunks, one every 0.25 s."""
-    try:
-        request = await reader.readuntil(b"\r\n\r\n")
-        chunks = next((n for n, file in enumerate(FILES, 1) if request.startswith(f"GET /{file} ".encode())), 0)
-        status = "200 OK" if chunks else "404 Not Found"
-        writer.write(f"HTTP/1.1 {status}\r\nContent-Length: {chunks * CHUNK}\r\nConnection: close\r\n\r\n".encode())
-        for _ in range(chunks):
-            await asyncio.sleep(0.25)
-            writer.write(b"x" * CHUNK)
-            await writer.drain()
-    except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-        pass  # the client is gone, or sent no request
-    finally:
-        writer.close()
-
-
-async def file_server(sock):
-    server = await asyncio.start_server(send_file, sock=sock)
-    await server.serve_forever()
+from ch04_downloads import FILES, report, start_file_server  # chapter 4's file server
 
 
 # ANCHOR: fetch
@@ -51,12 +26,6 @@ def fetch(port, file, start):
 # ANCHOR_END: fetch
 
 
-def report(file, size, start):
-    """Prints one finished download (its body size and when it finished)."""
-    print(f"  {file}: {size:>6} bytes, done at {time.monotonic() - start:.2f} s")
-    return size
-
-
 # ANCHOR: main
 async def main(port):
     print("Blocking client, on worker threads (run_in_executor):")
@@ -67,8 +36,5 @@ async def main(port):
     print(f"  {sum(sizes)} bytes in {time.monotonic() - start:.2f} s: all downloads at once")
 
 
-sock = socket.create_server(("127.0.0.1", 0))  # a free port
-threading.Thread(target=asyncio.run, args=(file_server(sock),), daemon=True).start()
-print("A local file server: 4 files of 1 to 4 chunks, one chunk every 0.25 s.")
-asyncio.run(main(sock.getsockname()[1]))
+asyncio.run(main(start_file_server()))
 # ANCHOR_END: main
