@@ -19,6 +19,9 @@
 //! - [`block_on`]: poll, park, repeat. No busy loop.
 //! - Small futures to drive: [`Delay`] (one thread per timer), [`join`] and
 //!   [`yield_now`].
+//! - [`testing::within`]: run a test on its own thread with a deadline, so
+//!   that a lost wake-up fails the test instead of hanging it. Every stage's
+//!   tests and the course's checks use it.
 //!
 //! ```
 //! use std::time::Duration;
@@ -49,6 +52,7 @@ pub mod delay;
 pub mod join;
 pub mod parker;
 pub mod raw;
+pub mod testing;
 pub mod wake;
 pub mod yield_now;
 

@@ -2,22 +2,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
-use std::sync::mpsc;
 use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use super::*;
-
-/// Runs `f` on its own thread and fails the test if it takes longer than
-/// `limit`, so that a lost wake-up shows up as a failure, not a hung run.
-fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    rx.recv_timeout(limit).expect("did not finish in time: a wake-up was lost")
-}
+use crate::testing::within;
 
 /// The number of strong references to a parker's shared state.
 fn owners(unparker: &Unparker) -> usize {

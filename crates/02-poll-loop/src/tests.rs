@@ -3,7 +3,7 @@ use std::future::{Future, poll_fn};
 use std::io;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::task::{Poll, Waker};
 use std::thread;
 use std::time::Duration;
@@ -11,6 +11,7 @@ use std::time::Duration;
 use stepio_waker::yield_now;
 
 use super::*;
+use stepio_waker::testing::within;
 
 /// A shared list of events that callbacks and tasks append to.
 #[derive(Clone, Default)]
@@ -24,16 +25,6 @@ impl Log {
     fn take(&self) -> Vec<String> {
         std::mem::take(&mut self.0.borrow_mut())
     }
-}
-
-/// Runs `f` on its own thread and fails if it takes longer than `limit`,
-/// so that a lost wake-up fails the test instead of hanging it.
-fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    rx.recv_timeout(limit).expect("did not finish in time: a wake-up was lost")
 }
 
 /// A future that is pending until `flag` is set. It hands its waker to

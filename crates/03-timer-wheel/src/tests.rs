@@ -4,30 +4,16 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use stepio_poll_loop::{EventLoop, LoopError, ThreadDriver, get_running_loop};
 use stepio_waker::join;
 
 use crate::{Clock, LoopTime, event_loop_with, new_event_loop, sleep, sleep_until};
+use stepio_waker::testing::within;
 
 fn simulated_loop() -> EventLoop {
     event_loop_with(ThreadDriver::new(), Clock::simulated())
-}
-
-/// Runs `test` on another thread, failing if it takes longer than `limit`
-/// (a lost wake-up would otherwise hang the test run).
-fn within<T: Send + 'static>(limit: Duration, test: impl FnOnce() -> T + Send + 'static) -> T {
-    let (sender, receiver) = mpsc::channel();
-    let runner = std::thread::spawn(move || sender.send(test()).unwrap());
-    match receiver.recv_timeout(limit) {
-        Ok(value) => value,
-        Err(_) => match runner.join() {
-            Err(panic) => std::panic::resume_unwind(panic),
-            Ok(()) => panic!("the test did not finish within {limit:?}"),
-        },
-    }
 }
 
 /// T3's count_down on a simulated clock: (time, name, n) of every count.

@@ -8,23 +8,7 @@ use stepio_poll_loop::{EventLoop, LoopError};
 use stepio_tasks::{LoopTasks, create_task};
 
 use super::*;
-
-/// Runs `f` on a thread of its own and fails if it takes longer than
-/// `limit`: a lost wake-up fails the test instead of hanging it.
-fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    let worker = thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(value) => value,
-        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
-            Err(panic) => std::panic::resume_unwind(panic),
-            Ok(()) => unreachable!("the worker sent nothing and did not panic"),
-        },
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("did not finish within {limit:?}: a lost wake-up?"),
-    }
-}
+use stepio_waker::testing::within;
 
 /// A gate a job waits at until the test opens it: jobs are held without
 /// sleeping.
