@@ -11,6 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use stepio::{Trace, TraceEvent};
+use stepio_examples::compare::TIMES;
 use stepio_examples::json::{self, Json};
 use stepio_examples::servers::example_binary;
 use stepio_poll_loop::trace::Record;
@@ -78,9 +79,11 @@ impl TracedRun {
 }
 
 /// What a timeline shows that does not depend on timing: each row's label
-/// and the kind of its note, the counts, and the start of each debug
-/// warning. The committed timelines in `expected/timelines/` (from
-/// `scripts/regen-timelines.sh`) must have the same shape as a fresh run.
+/// and the kind of its note, and the counts. The committed timelines in
+/// `expected/timelines/` (from `scripts/regen-timelines.sh`) must have the
+/// same shape as a fresh run. Debug warnings are left out: which steps a
+/// busy machine makes slower than the 100 ms threshold is up to the OS, so
+/// the tests look at them with [`slow_steps`].
 fn shape(stderr: &str) -> Vec<String> {
     stderr
         .lines()
@@ -92,8 +95,23 @@ fn shape(stderr: &str) -> Vec<String> {
             } else if line.starts_with("  ") && line.contains(" polls, ") {
                 Some(line.to_owned())
             } else {
-                line.split_once(" blocked the loop for ").map(|(what, _)| what.to_owned())
+                None
             }
+        })
+        .collect()
+}
+
+/// The debug warnings about steps that blocked the loop for at least
+/// `at_least` seconds: (what, seconds). A step that is slow on purpose
+/// takes far longer than any busy machine's hiccup, so a test asks only
+/// about steps longer than the shortest wait of its scenario.
+fn slow_steps(stderr: &str, at_least: f64) -> Vec<(String, f64)> {
+    stderr
+        .lines()
+        .filter_map(|line| {
+            let (what, rest) = line.strip_prefix("stepio debug: ")?.split_once(" blocked the loop for ")?;
+            let seconds: f64 = rest.split(' ').next()?.parse().ok()?;
+            (seconds >= at_least).then(|| (what.to_owned(), seconds))
         })
         .collect()
 }
@@ -147,14 +165,13 @@ fn the_blocking_mistake_is_named_and_drawn_as_one_bar() {
     assert_eq!(shape(&run.stderr), shape(&committed_timeline("ch05_blocking_mistake")));
     // The trace file the book shows parses too.
     check_chrome_format(&committed_file("ch05_blocking_mistake.json"));
-    // The warning names the task, its coroutine, and where it was created.
-    let warning =
-        run.stderr.lines().find(|line| line.starts_with("stepio debug: ")).expect("a debug warning");
-    assert!(
-        warning.starts_with("stepio debug: Task-2 (my_task, created at examples/ch05_blocking_mistake.rs:")
-            && warning.contains("blocked the loop for 2.0"),
-        "{warning}"
-    );
+    // One warning about a long step (the ticks wait 0.5 s): it names the
+    // task, its coroutine, and where it was created, and the 2 s it blocked.
+    let slow = slow_steps(&run.stderr, 0.5);
+    assert_eq!(slow.len(), 1, "{}", run.stderr);
+    let (what, seconds) = &slow[0];
+    assert!(what.starts_with("Task-2 (my_task, created at examples/ch05_blocking_mistake.rs:"), "{what}");
+    assert!(*seconds >= 2.0, "{seconds}");
     // In the timeline, my_task runs without a break for 2 s, and the ticker
     // waits all that time: between the bar's ends, it never runs.
     let my_task = run.row("Task-2 my_task");
@@ -173,16 +190,21 @@ fn the_blocking_mistake_is_named_and_drawn_as_one_bar() {
 #[test]
 fn the_thread_pool_fix_runs_the_waits_on_three_workers_and_nothing_blocks() {
     let run = TracedRun::of("ch07_executor_count_down");
-    assert!(!run.stderr.contains("stepio debug"), "nothing blocks the loop:\n{}", run.stderr);
+    // Nothing blocks the loop for as long as a wait (the shortest is 0.5 s).
+    assert_eq!(slow_steps(&run.stderr, 0.5), [], "{}", run.stderr);
     assert_eq!(shape(&run.stderr), shape(&committed_timeline("ch07_executor_count_down")));
     check_chrome_format(&committed_file("ch07_executor_count_down.json"));
     let workers = run.tracks("ThreadPoolExecutor-");
     assert_eq!(workers.len(), 3, "{workers:?}");
-    // Each worker ran one count_down: 3 x 1.0 s, 3 x 0.8 s, 3 x 0.5 s.
+    // Each worker ran one count_down: 3 x 0.5 s, 3 x 0.8 s, 3 x 1.0 s,
+    // never less, and late by no more than the output tests allow.
     let mut jobs: Vec<f64> = workers.keys().flat_map(|&track| run.spans("job", track)).collect();
     jobs.sort_by(f64::total_cmp);
-    let seconds: Vec<f64> = jobs.iter().map(|us| (us / 1e5).round() / 10.0).collect();
-    assert_eq!(seconds, [1.5, 2.4, 3.0], "{jobs:?}");
+    assert_eq!(jobs.len(), 3, "{jobs:?}");
+    for (us, due) in jobs.iter().zip([1.5, 2.4, 3.0]) {
+        let seconds = us / 1e6;
+        assert!(seconds >= due && seconds <= due + TIMES.above, "{jobs:?} us");
+    }
     for row in ["ThreadPoolExecutor-0_0", "ThreadPoolExecutor-0_1", "ThreadPoolExecutor-0_2"] {
         assert!(run.row(row).contains(&'#'));
     }
@@ -192,7 +214,7 @@ fn the_thread_pool_fix_runs_the_waits_on_three_workers_and_nothing_blocks() {
 #[test]
 fn count_down_shows_three_tasks_taking_turns() {
     let run = TracedRun::of("ch06_wait_count_down");
-    assert!(!run.stderr.contains("stepio debug"), "{}", run.stderr);
+    assert_eq!(slow_steps(&run.stderr, 0.5), [], "{}", run.stderr);
     let tasks = run.tracks("Task-");
     assert_eq!(
         tasks.values().collect::<Vec<_>>(),
@@ -202,10 +224,13 @@ fn count_down_shows_three_tasks_taking_turns() {
     for &track in tasks.keys() {
         assert_eq!(run.spans("poll", track).len(), 4);
     }
-    // In the timeline too: four columns of running per task.
+    // In the timeline too: four short bursts of running per task. A poll
+    // marks its column, or two when it crosses a column's edge (a poll
+    // takes microseconds, unless the OS holds the thread off the CPU).
     for label in ["Task-1 count_down", "Task-2 count_down", "Task-3 count_down"] {
         let row = run.row(label);
-        assert_eq!(row.iter().filter(|&&c| c == '#').count(), 4, "{}", run.stderr);
+        let running = row.iter().filter(|&&c| c == '#').count();
+        assert!((4..=8).contains(&running), "{running} columns of running:\n{}", run.stderr);
     }
 }
 

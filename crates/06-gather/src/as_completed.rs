@@ -15,12 +15,17 @@ use crate::gather::{IntoTask, Spawner};
 /// Each outcome comes with its child's index in argument order, since the
 /// order of completion is not the order of the arguments.
 ///
+/// On a simulated clock (time jumps from deadline to deadline), so that the
+/// order is the same on any machine, however busy:
+///
 /// ```
 /// use std::time::Duration;
 /// use stepio_gather::as_completed;
-/// use stepio_timer_wheel::sleep;
+/// use stepio_poll_loop::ThreadDriver;
+/// use stepio_timer_wheel::{Clock, event_loop_with, sleep};
 ///
-/// stepio_timer_wheel::run(async {
+/// let event_loop = event_loop_with(ThreadDriver::new(), Clock::simulated());
+/// event_loop.run_until_complete(async {
 ///     let mut completed = as_completed([30, 10, 20].map(|ms| async move {
 ///         sleep(Duration::from_millis(ms)).await;
 ///         ms
@@ -32,6 +37,7 @@ use crate::gather::{IntoTask, Spawner};
 ///     assert_eq!(order, [10, 20, 30]);
 /// })
 /// .unwrap();
+/// event_loop.close().unwrap();
 /// ```
 pub fn as_completed<I>(children: I) -> AsCompleted<I::Item>
 where

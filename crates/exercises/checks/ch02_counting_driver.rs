@@ -1,9 +1,10 @@
+use std::io;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
-use stepio_poll_loop::EventLoop;
+use stepio_poll_loop::{Driver, EventLoop, ReadyQueue, Unpark};
 use stepio_waker::yield_now;
 
 use crate::ch02_counting_driver::{CountingDriver, ParkStats};
@@ -46,19 +47,42 @@ fn every_turn_parks_once() {
     assert_eq!((blocking, polling), (0, 10));
 }
 
+/// The driver under test, wrapped so that it tells another thread when the
+/// loop is about to park with leave to sleep. That thread wakes the loop
+/// only then: a wake sent any earlier would reach a loop that still had
+/// work, and it would rightly not sleep.
+struct Announcing {
+    inner: CountingDriver,
+    parking: mpsc::Sender<()>,
+}
+
+impl Driver for Announcing {
+    fn park(&mut self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> io::Result<()> {
+        if timeout != Some(Duration::ZERO) {
+            let _ = self.parking.send(());
+        }
+        self.inner.park(timeout, ready)
+    }
+
+    fn unparker(&self) -> Arc<dyn Unpark> {
+        self.inner.unparker()
+    }
+}
+
 #[test]
 fn an_idle_loop_blocks_and_a_wake_from_another_thread_reaches_it() {
     let blocking = within(Duration::from_secs(10), || {
-        let (event_loop, stats) = counting_loop();
+        let stats = Rc::new(ParkStats::default());
+        let (parking, about_to_park) = mpsc::channel();
+        let inner = CountingDriver::new(Rc::clone(&stats));
+        let event_loop = EventLoop::with_driver(Box::new(Announcing { inner, parking }));
         let slot: Arc<Mutex<Option<Waker>>> = Arc::default();
         let thread_slot = Arc::clone(&slot);
         let helper = std::thread::spawn(move || {
-            loop {
-                if let Some(waker) = thread_slot.lock().unwrap().take() {
-                    break waker.wake();
-                }
-                std::thread::yield_now();
-            }
+            // The loop parks after the poll that left the waker here.
+            about_to_park.recv().unwrap();
+            let waker = thread_slot.lock().unwrap().take().expect("the waker is there");
+            waker.wake();
         });
         let mut handed_over = false;
         event_loop

@@ -6,11 +6,12 @@ use crate::support::within;
 
 #[test]
 fn a_blocked_thread_gets_the_value_set_by_another() {
-    let value = within(Duration::from_secs(10), || {
+    // Generous limits: they catch a hang, not a slow thread start.
+    let value = within(Duration::from_secs(90), || {
         let slot = ResultSlot::new();
         let setter = slot.clone();
         let thread = thread::spawn(move || setter.set("hello").unwrap());
-        let value = slot.wait_timeout(Duration::from_secs(5));
+        let value = slot.wait_timeout(Duration::from_secs(60));
         thread.join().unwrap();
         value
     });

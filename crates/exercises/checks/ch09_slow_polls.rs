@@ -81,10 +81,10 @@ fn on_a_real_run_the_blocking_task_is_found() {
         })
         .unwrap();
     event_loop.close().unwrap();
+    // The sleep is a lower bound: the blocker's one poll took 60 ms or
+    // more. (Which other polls a busy machine made slow is up to the OS;
+    // the traces above check exactly which polls are picked.)
     let found = slow_polls(&event_loop.trace().unwrap(), ms(50));
-    assert!(found.iter().any(|poll| poll.task == "blocker" && poll.took >= ms(60)), "{found:?}");
-    // The sleep is a lower bound; nothing else in the run sleeps, so only
-    // the blocker can have taken 60 ms or more.
-    let found = slow_polls(&event_loop.trace().unwrap(), ms(60));
-    assert!(found.iter().all(|poll| poll.task == "blocker"), "{found:?}");
+    let blocker: Vec<_> = found.iter().filter(|poll| poll.task == "blocker").collect();
+    assert!(blocker.len() == 1 && blocker[0].took >= ms(60), "{found:?}");
 }

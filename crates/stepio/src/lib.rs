@@ -20,7 +20,7 @@
 //!     });
 //!     let mut total = 0;
 //!     for _ in 0..5 {
-//!         total += stepio::wait_for(queue.get(), Duration::from_secs(1)).await.unwrap();
+//!         total += stepio::wait_for(queue.get(), Duration::from_secs(10)).await.unwrap();
 //!     }
 //!     producer.await.unwrap();
 //!     let squares = stepio::to_thread(|| (1..=3).map(|n| n * n).sum::<i32>()).await.unwrap();

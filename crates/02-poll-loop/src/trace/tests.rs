@@ -182,7 +182,10 @@ fn the_tracer_records_a_tasks_life_and_a_wake_from_another_thread() {
     let tracer = event_loop.start_tracing();
     assert!(Arc::ptr_eq(&tracer, &event_loop.start_tracing()), "tracing starts once");
 
-    // Task 1 waits for a waker that a thread named "waker" calls.
+    // Task 1 waits for a waker that a thread named "waker" calls. The
+    // waker reaches that thread from a callback, which runs once the poll
+    // has ended: handed over from inside the poll, it could be called
+    // before the poll ends, and the wake recorded before the PollEnd.
     let slot: Arc<Mutex<Option<Waker>>> = Arc::default();
     let waiting = Arc::clone(&slot);
     let task_advance = advance.clone();
@@ -192,7 +195,9 @@ fn the_tracer_records_a_tasks_life_and_a_wake_from_another_thread() {
             let mut first = true;
             poll_fn(|cx| {
                 if std::mem::take(&mut first) {
-                    *waiting.lock().unwrap() = Some(cx.waker().clone());
+                    let (waker, waiting) = (cx.waker().clone(), Arc::clone(&waiting));
+                    let hand_over = move || *waiting.lock().unwrap() = Some(waker);
+                    crate::get_running_loop().unwrap().call_soon(hand_over).unwrap();
                     Poll::Pending
                 } else {
                     Poll::Ready(())
