@@ -1,3 +1,4 @@
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Barrier};
@@ -475,10 +476,17 @@ fn traced_jobs_run_on_named_workers_and_wake_the_loop_from_there() {
         assert!(from_worker, "{trace:?}");
         // Which worker takes which job is the OS scheduler's choice (the first
         // worker may not have started before the second takes both jobs), so
-        // the check is that every worker that ran a job has its row.
+        // the check is that every worker that ran a job has its row, which
+        // counts the jobs it ran.
         let timeline = trace.timeline(40);
-        for thread in &workers {
-            assert!(timeline.contains(thread.as_str()), "no row for {thread}:\n{timeline}");
+        for thread in workers.iter().collect::<BTreeSet<_>>() {
+            let jobs = workers.iter().filter(|worker| *worker == thread).count();
+            let note = if jobs == 1 { "| 1 job".to_owned() } else { format!("| {jobs} jobs") };
+            let row = timeline.lines().find(|line| line.starts_with(thread.as_str()));
+            assert!(
+                row.is_some_and(|row| row.ends_with(&note)),
+                "no row for {thread} with {note}:\n{timeline}"
+            );
         }
     });
 }
