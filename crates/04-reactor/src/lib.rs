@@ -6,8 +6,9 @@
 //! TCP on top: [`TcpListener`] and [`TcpStream`].
 //!
 //! - Every system call is declared by hand in one small module (`sys`), and
-//!   goes through one helper that turns `-1` and `errno` into an
-//!   [`io::Error`](std::io::Error) and retries `EINTR`. No `libc` crate.
+//!   its result goes through one check that turns `-1` and `errno` into an
+//!   [`io::Error`](std::io::Error); all but two calls are retried on `EINTR`.
+//!   No `libc` crate.
 //! - A source registers once, edge-triggered, for both directions. Its
 //!   readiness is kept in the reactor until a read or write says "would
 //!   block", with a waker per direction: no event is lost, however late
@@ -40,7 +41,8 @@
 //!
 //! ## Layout
 //!
-//! - `sys`: the FFI declarations, the error helper, safe wrappers.
+//! - `sys`: the FFI declarations and their safe wrappers, a file per
+//!   concern (epoll, eventfd, sockets, errors).
 //! - [`reactor`]: `Registry` (epoll and its registrations), `Reactor` (the
 //!   driver), `WakeFd` (the eventfd).
 //! - `source`: `Source`, a registered fd, and the readiness protocol.

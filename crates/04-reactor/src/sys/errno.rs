@@ -1,0 +1,49 @@
+//! How a system call reports failure, and what we do about it.
+
+use std::io;
+
+// ANCHOR: cvt
+/// The one check every system call's result goes through: the C convention
+/// (a return of `-1`, the reason in `errno`) as an [`io::Result`]. Works for
+/// `int`, `ssize_t` and `long` alike.
+pub(super) fn cvt<T: Copy + PartialEq + From<i8>>(result: T) -> io::Result<T> {
+    if result == T::from(-1) { Err(io::Error::last_os_error()) } else { Ok(result) }
+}
+
+/// Makes `call` until a signal does not interrupt it (`EINTR`), and
+/// checks its result with [`cvt`]. For every call but `close` and the wait.
+pub(super) fn retry<T: Copy + PartialEq + From<i8>>(mut call: impl FnMut() -> T) -> io::Result<T> {
+    loop {
+        match cvt(call()) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            result => return result,
+        }
+    }
+}
+// ANCHOR_END: cvt
+
+pub(super) const EPERM: i32 = 1;
+pub(super) const ENOMEM: i32 = 12;
+pub(super) const ENFILE: i32 = 23;
+pub(super) const EMFILE: i32 = 24;
+pub(super) const ENOSYS: i32 = 38;
+pub(super) const ENOBUFS: i32 = 105;
+pub(super) const EINPROGRESS: i32 = 115;
+
+/// Whether `err` is the process or the system running out of descriptors,
+/// buffers or memory.
+pub(crate) fn is_out_of_resources(err: &io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(EMFILE | ENFILE | ENOBUFS | ENOMEM))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minus_one_is_the_error_and_anything_else_the_result() {
+        assert_eq!(cvt(3_i32).unwrap(), 3);
+        assert_eq!(cvt(0_isize).unwrap(), 0);
+        assert!(cvt(-1_i64).is_err());
+    }
+}

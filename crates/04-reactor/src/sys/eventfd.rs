@@ -1,0 +1,39 @@
+//! eventfd: a kernel counter, readable while it is not zero. Another thread
+//! writes to it to wake a loop that waits in epoll.
+
+use std::ffi::{c_int, c_uint, c_void};
+use std::io;
+
+use super::Fd;
+use super::errno::retry;
+
+unsafe extern "C" {
+    fn eventfd(initval: c_uint, flags: c_int) -> c_int;
+    fn read(fd: c_int, buf: *mut c_void, count: usize) -> isize;
+    fn write(fd: c_int, buf: *const c_void, count: usize) -> isize;
+}
+
+const EFD_CLOEXEC: c_int = 0o2_000_000;
+const EFD_NONBLOCK: c_int = 0o4_000;
+
+// ANCHOR: eventfd_fns
+/// A non-blocking eventfd with counter 0.
+pub(crate) fn eventfd_new() -> io::Result<Fd> {
+    // SAFETY: no pointers; the kernel checks the flags.
+    retry(|| unsafe { eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) }).map(Fd)
+}
+
+/// Adds 1 to an eventfd's counter, making it readable.
+pub(crate) fn eventfd_signal(fd: &Fd) -> io::Result<()> {
+    let one: u64 = 1;
+    // SAFETY: the kernel reads exactly 8 bytes from `one`, alive for the call.
+    retry(|| unsafe { write(fd.raw(), (&raw const one).cast(), 8) }).map(drop)
+}
+
+/// Reads (and so resets) an eventfd's counter.
+pub(crate) fn eventfd_reset(fd: &Fd) -> io::Result<u64> {
+    let mut count: u64 = 0;
+    // SAFETY: the kernel writes exactly 8 bytes into `count`.
+    retry(|| unsafe { read(fd.raw(), (&raw mut count).cast(), 8) }).map(|_| count)
+}
+// ANCHOR_END: eventfd_fns

@@ -1,0 +1,96 @@
+//! The system calls this stage makes, declared by hand: no `libc` crate.
+//!
+//! Everything `unsafe` in the crate is in this module, split by concern:
+//!
+//! - [`errno`]: the one check every call's result goes through ([`cvt`]),
+//!   and the retry around it for calls a signal may interrupt.
+//! - [`epoll`]: the epoll instance, registrations and the wait.
+//! - [`eventfd`]: the counter other threads write to wake the wait.
+//! - [`socket`]: TCP sockets, their options, and the C address structs.
+//!
+//! Each file declares its own `extern "C"` functions (glibc exports them
+//! all under their own names) and wraps each in a safe function. Here is
+//! the owner of a descriptor, [`Fd`], which closes it when dropped.
+//!
+//! The constants are Linux's, the same on x86-64 and aarch64.
+
+mod epoll;
+mod errno;
+mod eventfd;
+mod socket;
+
+use std::ffi::c_int;
+#[cfg(test)]
+use std::io;
+
+pub(crate) use epoll::{
+    EPOLLERR, EPOLLET, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP, EpollEvent, epoll_add, epoll_delete,
+    epoll_new, epoll_wait_for,
+};
+use errno::cvt;
+pub(crate) use errno::is_out_of_resources;
+#[cfg(test)]
+use errno::retry;
+pub(crate) use eventfd::{eventfd_new, eventfd_reset, eventfd_signal};
+pub(crate) use socket::{
+    local_addr, nodelay, peer_addr, set_linger, set_nodelay, take_error, tcp_accept, tcp_connect, tcp_listen,
+    tcp_recv, tcp_send, tcp_shutdown,
+};
+
+unsafe extern "C" {
+    fn close(fd: c_int) -> c_int;
+    #[cfg(test)]
+    fn getrlimit(resource: c_int, limit: *mut Rlimit) -> c_int;
+    #[cfg(test)]
+    fn setrlimit(resource: c_int, limit: *const Rlimit) -> c_int;
+}
+
+// ANCHOR: fd
+/// An open file descriptor, closed when dropped.
+#[derive(Debug)]
+pub(crate) struct Fd(c_int);
+
+impl Fd {
+    /// The raw number, for system calls and debugging.
+    pub(crate) fn raw(&self) -> c_int {
+        self.0
+    }
+}
+
+impl Drop for Fd {
+    fn drop(&mut self) {
+        // Checked, but not retried on EINTR: on Linux the descriptor is
+        // released even then, and a retry could close a descriptor that
+        // another thread was just given. Nothing to do with an error here.
+        // SAFETY: `self.0` is a descriptor this `Fd` owns (every `Fd` is made
+        // from a fresh descriptor a system call returned), so no one else
+        // closes it.
+        let _ = cvt(unsafe { close(self.0) });
+    }
+}
+// ANCHOR_END: fd
+
+/// `struct rlimit`.
+#[cfg(test)]
+#[repr(C)]
+struct Rlimit {
+    rlim_cur: u64,
+    rlim_max: u64,
+}
+
+/// Raises this process's soft limit on open files to at least `wanted`
+/// (up to the hard limit), for tests that open thousands of sockets.
+/// Returns the limit now in force.
+#[cfg(test)]
+pub(crate) fn raise_fd_limit(wanted: u64) -> io::Result<u64> {
+    const RLIMIT_NOFILE: c_int = 7;
+    let mut limit = Rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: the kernel writes one `struct rlimit` into `limit`.
+    retry(|| unsafe { getrlimit(RLIMIT_NOFILE, &mut limit) })?;
+    if limit.rlim_cur < wanted {
+        limit.rlim_cur = wanted.min(limit.rlim_max);
+        // SAFETY: the kernel reads one `struct rlimit` from `limit`.
+        retry(|| unsafe { setrlimit(RLIMIT_NOFILE, &limit) })?;
+    }
+    Ok(limit.rlim_cur)
+}
