@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use stepio_examples::servers;
 use stepio_reactor::{TcpListener, TcpStream, serve};
 use stepio_timer_wheel::sleep;
-use stepio_waker::join_all;
+use stepio_waker::join_vec;
 
 const CHUNK: usize = 64 * 1024;
 const CHUNK_EVERY: Duration = Duration::from_millis(250);
@@ -102,14 +102,14 @@ pub fn main() -> Result<(), Box<dyn Error>> {
     println!("Blocking client inside the tasks (the mistake):");
     let start = Instant::now();
     let downloads = FILES.iter().map(|file| download_blocking(addr, file, start));
-    let sizes = stepio_reactor::run(join_all(downloads))?;
+    let sizes = stepio_reactor::run(join_vec(downloads))?;
     let total: usize = sizes.into_iter().sum::<io::Result<usize>>()?;
     println!("  {total} bytes in {:.2} s: one download after another", start.elapsed().as_secs_f64());
 
     println!("Async client:");
     let start = Instant::now();
     let downloads = FILES.iter().map(|file| download(addr, file, start));
-    let sizes = stepio_reactor::run(join_all(downloads))?;
+    let sizes = stepio_reactor::run(join_vec(downloads))?;
     let total: usize = sizes.into_iter().sum::<io::Result<usize>>()?;
     println!("  {total} bytes in {:.2} s: all downloads at once", start.elapsed().as_secs_f64());
     Ok(())

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use stepio_examples::cli;
 use stepio_reactor::TcpStream;
-use stepio_waker::join_all;
+use stepio_waker::join_vec;
 
 // ANCHOR: client
 /// One client: three messages, each echoed before the next is sent.
@@ -36,7 +36,7 @@ async fn client(id: usize, addr: SocketAddr) -> io::Result<usize> {
 /// Runs `clients` clients against the server at `addr`, all at once.
 pub fn run(addr: SocketAddr, clients: usize) -> Result<(), Box<dyn Error>> {
     let start = Instant::now();
-    let results = stepio_reactor::run(join_all((1..=clients).map(|id| client(id, addr))))?;
+    let results = stepio_reactor::run(join_vec((1..=clients).map(|id| client(id, addr))))?;
     let mut echoed = 0;
     for (id, result) in (1..=clients).zip(results) {
         let n = result?;

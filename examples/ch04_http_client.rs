@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use stepio_examples::cli;
 use stepio_reactor::TcpStream;
-use stepio_waker::join_all;
+use stepio_waker::join_vec;
 
 // ANCHOR: get
 /// `GET path` on a new connection: the status line and the body.
@@ -47,7 +47,7 @@ pub fn run(addr: SocketAddr) -> Result<(), Box<dyn Error>> {
         "/hello/donald",
     ];
     let start = Instant::now();
-    let responses = stepio_reactor::run(join_all(paths.iter().map(|path| get(addr, path))))?;
+    let responses = stepio_reactor::run(join_vec(paths.iter().map(|path| get(addr, path))))?;
     for (path, response) in paths.iter().zip(responses) {
         let (status, body) = response?;
         println!("GET {path:<15} {status}  {body}");

@@ -84,9 +84,9 @@ impl<A: Future, B: Future> Future for Join<A, B> {
 }
 
 /// A future that polls many futures of one type and completes with all
-/// their outputs, in order. Created by [`join_all`].
+/// their outputs, in order. Created by [`join_vec`].
 #[must_use = "futures do nothing unless polled"]
-pub struct JoinAll<F: Future> {
+pub struct JoinVec<F: Future> {
     children: Vec<Half<F>>,
 }
 
@@ -101,27 +101,27 @@ pub struct JoinAll<F: Future> {
 /// # Examples
 ///
 /// ```
-/// use stepio_waker::{block_on, join_all};
+/// use stepio_waker::{block_on, join_vec};
 ///
-/// let doubled = block_on(join_all((1..=3).map(|n| async move { n * 2 })));
+/// let doubled = block_on(join_vec((1..=3).map(|n| async move { n * 2 })));
 /// assert_eq!(doubled, [2, 4, 6]);
 /// ```
-pub fn join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> JoinAll<F> {
-    JoinAll { children: futures.into_iter().map(|future| Half::Running(Box::pin(future))).collect() }
+pub fn join_vec<F: Future>(futures: impl IntoIterator<Item = F>) -> JoinVec<F> {
+    JoinVec { children: futures.into_iter().map(|future| Half::Running(Box::pin(future))).collect() }
 }
 
-impl<F: Future> std::fmt::Debug for JoinAll<F> {
+impl<F: Future> std::fmt::Debug for JoinVec<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let done = self.children.iter().filter(|child| matches!(child, Half::Done(_))).count();
-        f.debug_struct("JoinAll").field("children", &self.children.len()).field("done", &done).finish()
+        f.debug_struct("JoinVec").field("children", &self.children.len()).field("done", &done).finish()
     }
 }
 
 // As for `Join`: the children are boxed.
-impl<F: Future> Unpin for JoinAll<F> {}
+impl<F: Future> Unpin for JoinVec<F> {}
 
-// ANCHOR: join_all_poll
-impl<F: Future> Future for JoinAll<F> {
+// ANCHOR: join_vec_poll
+impl<F: Future> Future for JoinVec<F> {
     type Output = Vec<F::Output>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -132,4 +132,4 @@ impl<F: Future> Future for JoinAll<F> {
         if all_done { Poll::Ready(self.children.iter_mut().map(Half::take).collect()) } else { Poll::Pending }
     }
 }
-// ANCHOR_END: join_all_poll
+// ANCHOR_END: join_vec_poll

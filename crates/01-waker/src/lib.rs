@@ -1,7 +1,7 @@
 //! # Stage 1: futures, wakers and `block_on`
 //!
 //! A Rust future is a state machine that an executor drives by calling
-//! [`Future::poll`](std::future::Future::poll). `poll` either finishes
+//! [`Future::poll`]. `poll` either finishes
 //! (`Poll::Ready(value)`) or says "not yet" (`Poll::Pending`). Before it says
 //! "not yet", it takes the [`Waker`](std::task::Waker) out of the
 //! [`Context`](std::task::Context) it was given and arranges for someone (a
@@ -16,9 +16,9 @@
 //!   no lost notifications ([`parker`]).
 //! - A waker from a hand-written `RawWakerVTable` ([`raw_waker`]), and the same
 //!   waker from the safe [`std::task::Wake`] trait ([`waker`]).
-//! - [`block_on`]: poll, park, repeat. No busy loop.
-//! - Small futures to drive: [`Delay`] (one thread per timer), [`join`] and
-//!   [`yield_now`].
+//! - [`block_on`](fn@block_on): poll, park, repeat. No busy loop.
+//! - Small futures to drive: [`Delay`] (one thread per timer), [`join`](fn@join) and
+//!   [`yield_now`](fn@yield_now).
 //! - [`testing::within`]: run a test on its own thread with a deadline, so
 //!   that a lost wake-up fails the test instead of hanging it. Every stage's
 //!   tests and the course's checks use it.
@@ -44,7 +44,7 @@
 //!   which is stage 2.
 //! - Efficient timers: [`Delay`] spends a thread per pending timer on purpose,
 //!   so that stage 3 has something to improve on.
-//! - Allocation-free combinators: [`join`] boxes its children to avoid
+//! - Allocation-free combinators: [`join`](fn@join) boxes its children to avoid
 //!   `unsafe` pin projection.
 
 pub mod block_on;
@@ -58,7 +58,7 @@ pub mod yield_now;
 
 pub use block_on::block_on;
 pub use delay::Delay;
-pub use join::{Join, JoinAll, join, join_all};
+pub use join::{Join, JoinVec, join, join_vec};
 pub use parker::{Parker, Unparker};
 pub use raw::raw_waker;
 pub use wake::waker;

@@ -10,7 +10,7 @@
 //! around the thread parker, which sleeps until the next deadline instead of
 //! forever, then fires what is due. The loop itself is unchanged. On top of
 //! that: [`LoopTime`] gives the loop asyncio's `call_later`, `call_at` and
-//! `time()`; [`sleep`] and [`sleep_until`] are the futures tasks await.
+//! `time()`; [`sleep`](fn@sleep) and [`sleep_until`] are the futures tasks await.
 //!
 //! ```
 //! use std::time::Duration;

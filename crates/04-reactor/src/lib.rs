@@ -83,7 +83,7 @@ pub use server::serve;
 ///
 /// When epoll or the eventfd cannot be created (out of file descriptors).
 pub fn new_event_loop() -> std::io::Result<EventLoop> {
-    event_loop_with(Clock::real())
+    event_loop_with_clock(Clock::real())
 }
 
 /// As [`new_event_loop`], on `clock` (tests pass [`Clock::simulated`]).
@@ -91,7 +91,7 @@ pub fn new_event_loop() -> std::io::Result<EventLoop> {
 /// # Errors
 ///
 /// As [`new_event_loop`].
-pub fn event_loop_with(clock: Clock) -> std::io::Result<EventLoop> {
+pub fn event_loop_with_clock(clock: Clock) -> std::io::Result<EventLoop> {
     let reactor = Reactor::new()?;
     let registry = reactor.registry();
     let event_loop = stepio_timer_wheel::event_loop_with(reactor, clock);

@@ -16,7 +16,7 @@ use stepio_poll_loop::get_running_loop;
 use stepio_timer_wheel::{Clock, LoopTime, sleep, timeout};
 
 use crate::reactor::{Direction, Registry};
-use crate::{TcpListener, TcpStream, event_loop_with, new_event_loop, sys};
+use crate::{TcpListener, TcpStream, event_loop_with_clock, new_event_loop, sys};
 
 /// A generous bound for "this must not hang": far above any normal run.
 const HANG: Duration = Duration::from_secs(20);
@@ -274,7 +274,7 @@ fn a_thousand_connections_at_once() {
 fn a_read_with_a_timeout_on_a_simulated_clock() {
     // Timers and I/O in one loop: epoll waits for the socket and the
     // deadline at once. On a simulated clock the 30 s pass at once.
-    let event_loop = event_loop_with(Clock::simulated()).unwrap();
+    let event_loop = event_loop_with_clock(Clock::simulated()).unwrap();
     let start = event_loop.time();
     let outcome = event_loop
         .run_until_complete(async {

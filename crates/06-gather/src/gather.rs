@@ -33,7 +33,7 @@ impl<F: Future + 'static> IntoTask for F {
 }
 
 /// A task created before, given to [`gather`] or
-/// [`as_completed`](crate::as_completed) as a child (see [`gather_tasks`]).
+/// [`as_completed`](fn@crate::as_completed) as a child (see [`gather_tasks`]).
 ///
 /// A `Task` is a future itself, so without this wrapper it would be wrapped
 /// in a second task; cancelling that one would only detach the first.
@@ -334,7 +334,7 @@ fn debug_collect<C: IntoTask, T>(
 
 // ANCHOR: join_all
 /// Polls every future in place, on the task that awaits it, and gives
-/// their outputs in argument order: stage 1's `join_all`, with a waker per
+/// their outputs in argument order: stage 1's `join_vec`, with a waker per
 /// child so that a wake polls only that child.
 ///
 /// Unlike [`gather`], the children are not tasks: nothing is spawned, a

@@ -6,12 +6,12 @@
 //! - [`gather()`] (and [`try_gather`], [`gather_tasks`], the tuple macro
 //!   [`gather!`]): every output in argument order, or the first error;
 //!   [`return_exceptions`](Gather::return_exceptions) collects them all.
-//! - [`wait`]: until the first task finishes, the first fails, or all
+//! - [`wait`](fn@wait): until the first task finishes, the first fails, or all
 //!   have, with a timeout; gives back the done and the pending tasks.
 //! - [`wait_for`] and [`wait_for_task`]: one future or task with a
 //!   timeout, cancelled when it runs out.
-//! - [`as_completed`]: outcomes in the order the children finish.
-//! - [`select`]: the first of two futures; [`join_all`]: many futures
+//! - [`as_completed`](fn@as_completed): outcomes in the order the children finish.
+//! - [`select`](fn@select): the first of two futures; [`join_all`]: many futures
 //!   polled in place, without tasks.
 //!
 //! ```
@@ -35,7 +35,7 @@
 //!
 //! ## One waker per child
 //!
-//! Stage 1's `join_all` gives every child the parent's waker, so it cannot
+//! Stage 1's `join_vec` gives every child the parent's waker, so it cannot
 //! tell which child woke it and polls them all: gathering n children that
 //! finish one at a time costs n + (n - 1) + ... = O(n²) polls. Here every
 //! child gets a waker of its own that puts the child's index on a

@@ -704,12 +704,12 @@ fn join_all_of_100_000_children_woken_one_by_one_costs_2n_polls() {
 // ANCHOR_END: poll_count_test
 
 #[test]
-fn stage_1_join_all_polls_every_child_at_every_wake() {
-    // The same experiment with stage 1's naive `join_all`, at 1,000
+fn stage_1_join_vec_polls_every_child_at_every_wake() {
+    // The same experiment with stage 1's naive `join_vec`, at 1,000
     // children: the count this stage's test rules out.
     const N: usize = 1_000;
     let (children, gates) = gates(N);
-    let mut joined = stepio_waker::join_all(children);
+    let mut joined = stepio_waker::join_vec(children);
     let mut cx = Context::from_waker(Waker::noop());
     assert!(Pin::new(&mut joined).poll(&mut cx).is_pending());
     for index in scrambled(N) {

@@ -152,7 +152,7 @@ tuple_children!(A 0, B 1, C 2, D 3, E 4, F 5);
 tuple_children!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_children!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
-/// The future of [`gather!`].
+/// The future of [`gather!`](crate::gather!).
 #[must_use = "a gather does nothing unless awaited; dropping it cancels its children"]
 pub struct GatherTuple<S: Children> {
     children: S,

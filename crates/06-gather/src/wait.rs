@@ -132,7 +132,7 @@ impl<T: 'static> Future for Wait<T> {
 ///
 /// On timeout the future is dropped, which cancels it (and whatever it was
 /// waiting on) before `wait_for` returns. This is stage 3's
-/// [`timeout`](stepio_timer_wheel::timeout) with asyncio's argument order.
+/// [`timeout`] with asyncio's argument order.
 ///
 /// A [`Task`] handle is a future too, but dropping a handle only detaches
 /// its task, which would go on running: use [`wait_for_task`] for a task.

@@ -1,7 +1,7 @@
 //! Exercise ch06_join_all: `join_all` on a `ReadyList`, polling only the
 //! children that were woken.
 //!
-//! Stage 1's `join_all` polls every child at every wake: O(n²) polls when
+//! Stage 1's `join_vec` polls every child at every wake: O(n²) polls when
 //! n children finish one at a time. Give each child its own waker from a
 //! [`ReadyList`], and at each poll look only at the children it says were
 //! woken. Check with `cargo exercises verify ch06_join_all`.

@@ -40,14 +40,14 @@
 //! | `asyncio.get_running_loop()` | [`get_running_loop`]`()` |
 //! | `loop.call_soon`, `call_later`, `call_at`, `time` | [`EventLoop::call_soon`], and [`LoopTime`]'s `call_later`, `call_at`, `time` |
 //! | `loop.call_soon_threadsafe(cb)` | `event_loop.remote()` ([`LoopExecutor::remote`]) then [`RemoteLoop::call_soon_threadsafe`] |
-//! | `asyncio.sleep(s)` | [`sleep`]`(Duration)` |
+//! | `asyncio.sleep(s)` | [`sleep`](fn@sleep)`(Duration)` |
 //! | `asyncio.create_task(coro)`, `loop.create_task` | [`create_task`]`(fut)`, [`LoopTasks::create_task`] |
 //! | `task.done()`, `result()`, `cancel()`, `add_done_callback` | the same on [`Task`] |
 //! | `loop.create_future()` | [`LoopTasks::create_future`] ([`BareFuture`]) |
-//! | `asyncio.gather(*aws)`, `return_exceptions=True` | [`gather`]`(aws)`, `.return_exceptions()`; [`gather!`] for mixed types |
-//! | `asyncio.wait(tasks, timeout, return_when)` | [`wait`]`(tasks, ReturnWhen::..., timeout)` |
+//! | `asyncio.gather(*aws)`, `return_exceptions=True` | [`gather`](fn@gather)`(aws)`, `.return_exceptions()`; [`gather!`] for mixed types |
+//! | `asyncio.wait(tasks, timeout, return_when)` | [`wait`](fn@wait)`(tasks, ReturnWhen::..., timeout)` |
 //! | `asyncio.wait_for(aw, timeout)` | [`wait_for`] (futures), [`wait_for_task`] (tasks) |
-//! | `asyncio.as_completed(aws)` | [`as_completed`] |
+//! | `asyncio.as_completed(aws)` | [`as_completed`](fn@as_completed) |
 //! | `loop.run_in_executor(executor, fn)` | [`LoopExecutor::run_in_executor`] |
 //! | `asyncio.to_thread(fn)` | [`to_thread`] |
 //! | `concurrent.futures.ThreadPoolExecutor` | [`ThreadPoolExecutor`] ([`ConcurrentFuture`]) |

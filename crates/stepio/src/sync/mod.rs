@@ -13,5 +13,5 @@ mod semaphore;
 mod waiters;
 
 pub use event::{Event, EventWait};
-pub use queue::{Get, Join, Put, Queue, QueueEmpty, QueueFull, TooManyTaskDone};
+pub use queue::{Get, Put, Queue, QueueEmpty, QueueFull, QueueJoin, TooManyTaskDone};
 pub use semaphore::{Acquire, Lock, LockGuard, Permit, Semaphore, TooManyReleases};

@@ -200,8 +200,8 @@ impl<T> Queue<T> {
     }
 
     /// Waits until every item put has been marked done, as `join()`.
-    pub fn join(&self) -> Join<T> {
-        Join { queue: self.clone(), turn: Turn::new() }
+    pub fn join(&self) -> QueueJoin<T> {
+        QueueJoin { queue: self.clone(), turn: Turn::new() }
     }
 }
 
@@ -304,12 +304,12 @@ impl<T> Drop for Put<T> {
 
 /// The future of [`Queue::join`].
 #[must_use = "futures do nothing unless awaited"]
-pub struct Join<T> {
+pub struct QueueJoin<T> {
     queue: Queue<T>,
     turn: Turn<()>,
 }
 
-impl<T> Future for Join<T> {
+impl<T> Future for QueueJoin<T> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
@@ -325,7 +325,7 @@ impl<T> Future for Join<T> {
     }
 }
 
-impl<T> Drop for Join<T> {
+impl<T> Drop for QueueJoin<T> {
     fn drop(&mut self) {
         self.turn.cancel(&mut self.queue.inner.borrow_mut().joiners);
     }
@@ -356,8 +356,8 @@ impl<T> fmt::Debug for Put<T> {
     }
 }
 
-impl<T> fmt::Debug for Join<T> {
+impl<T> fmt::Debug for QueueJoin<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Join").field("waiting", &self.turn.is_in_line()).finish()
+        f.debug_struct("QueueJoin").field("waiting", &self.turn.is_in_line()).finish()
     }
 }
