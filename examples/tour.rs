@@ -24,6 +24,8 @@ mod ch03_count_down;
 mod ch03_count_down_sequential;
 #[path = "ch03_hello.rs"]
 mod ch03_hello;
+#[path = "ch03_no_timers.rs"]
+mod ch03_no_timers;
 #[path = "ch03_run_forever_stop.rs"]
 mod ch03_run_forever_stop;
 #[path = "ch04_downloads.rs"]
@@ -109,6 +111,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch03_hello::main()?;
     example("ch03_call_later");
     ch03_call_later::main()?;
+    example("ch03_no_timers");
+    ch03_no_timers::main()?;
     example("ch03_run_forever_stop");
     ch03_run_forever_stop::main()?;
 

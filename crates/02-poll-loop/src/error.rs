@@ -26,6 +26,11 @@ pub enum LoopError {
     NoRunningLoop,
     /// The driver failed to wait for events (a system call returned an error).
     Driver(io::Error),
+    /// The loop cannot do what was asked: it was made without the driver
+    /// the call needs. asyncio raises `NotImplementedError` for a method a
+    /// loop does not have; the message says what is missing and how to
+    /// make a loop that has it.
+    NotImplemented(&'static str),
 }
 
 impl fmt::Display for LoopError {
@@ -40,6 +45,7 @@ impl fmt::Display for LoopError {
             LoopError::StoppedBeforeComplete => f.write_str("Event loop stopped before Future completed."),
             LoopError::NoRunningLoop => f.write_str("no running event loop"),
             LoopError::Driver(err) => write!(f, "the event loop's driver failed: {err}"),
+            LoopError::NotImplemented(missing) => f.write_str(missing),
         }
     }
 }

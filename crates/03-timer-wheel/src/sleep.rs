@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use stepio_poll_loop::get_running_loop;
+use stepio_waker::Delay;
 
 use crate::LoopTime;
 use crate::TimerKey;
@@ -20,11 +21,14 @@ use crate::driver::{Expiry, Timers};
 /// it is created, and even a zero delay goes through the loop once, so
 /// `sleep(Duration::ZERO).await` lets the other tasks run.
 ///
+/// On a loop without timers (stage 2's `EventLoop::new`), it still waits,
+/// on a thread of its own as stage 1's [`Delay`] does.
+///
 /// # Panics
 ///
-/// When polled outside a running loop that has timers.
+/// When polled outside a running loop.
 pub fn sleep(delay: Duration) -> Sleep {
-    Sleep { start: Start::After(delay), timer: None, done: false }
+    Sleep { start: Start::After(delay), timer: None, thread: None, done: false }
 }
 
 /// Waits until the loop's clock reaches `deadline` (see
@@ -32,9 +36,9 @@ pub fn sleep(delay: Duration) -> Sleep {
 ///
 /// # Panics
 ///
-/// When polled outside a running loop that has timers.
+/// When polled outside a running loop.
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep { start: Start::At(deadline), timer: None, done: false }
+    Sleep { start: Start::At(deadline), timer: None, thread: None, done: false }
 }
 // ANCHOR_END: sleep_fns
 
@@ -47,6 +51,8 @@ pub struct Sleep {
     start: Start,
     /// The timer, once the first poll has filed it in the wheel.
     timer: Option<(Rc<Timers>, TimerKey)>,
+    /// On a loop without timers: a thread that wakes us at the deadline.
+    thread: Option<Delay>,
     done: bool,
 }
 
@@ -72,7 +78,17 @@ impl Future for Sleep {
             self.done = true;
             return Poll::Ready(());
         }
-        let timers = running_timers();
+        if let Some(delay) = &mut self.thread {
+            return Pin::new(delay).poll(cx);
+        }
+        let Some(timers) = running_timers() else {
+            let deadline = match self.start {
+                Start::After(delay) => Instant::now() + delay,
+                Start::At(instant) => instant,
+            };
+            self.thread = Some(Delay::until(deadline));
+            return self.poll(cx);
+        };
         let deadline = match self.start {
             Start::After(delay) => timers.clock().elapsed().saturating_add(delay),
             Start::At(instant) => timers.clock().since_origin(instant),
@@ -92,19 +108,19 @@ impl Drop for Sleep {
 }
 // ANCHOR_END: sleep
 
-/// The timers of the loop running on this thread.
-fn running_timers() -> Rc<Timers> {
+/// The timers of the loop running on this thread, if it has timers.
+fn running_timers() -> Option<Rc<Timers>> {
     let event_loop = get_running_loop()
         .expect("sleep() was awaited outside a running event loop: await it inside a task or run()");
-    event_loop.timers()
+    event_loop.timers().ok()
 }
 
 impl fmt::Debug for Sleep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match (&self.timer, self.done) {
-            (_, true) => "done",
-            (Some(_), false) => "waiting",
-            (None, false) => "not started",
+        let state = match (&self.timer, &self.thread, self.done) {
+            (_, _, true) => "done",
+            (Some(_), _, false) | (_, Some(_), false) => "waiting",
+            (None, None, false) => "not started",
         };
         f.debug_struct("Sleep").field("state", &state).finish()
     }

@@ -160,7 +160,7 @@ fn a_hundred_thousand_simulated_sleeps_each_wake_at_their_deadline() {
     }
     event_loop.run_until_complete(sleep(Duration::from_millis(100))).unwrap();
     assert_eq!((finished.get(), wrong.get()), (100_000, 0));
-    assert!(event_loop.timers().is_empty());
+    assert!(event_loop.timers().unwrap().is_empty());
 }
 
 #[test]
@@ -180,7 +180,7 @@ fn a_cancelled_call_later_never_runs_and_its_closure_is_dropped() {
     handle.cancel();
     assert!(handle.cancelled());
     assert_eq!(Rc::strong_count(&captured), 1, "cancelling drops the closure at once");
-    assert!(event_loop.timers().is_empty(), "and takes the timer out of the wheel");
+    assert!(event_loop.timers().unwrap().is_empty(), "and takes the timer out of the wheel");
     let stopper = event_loop.clone();
     event_loop.call_later(Duration::from_secs(2), move || stopper.stop()).unwrap();
     event_loop.run_forever().unwrap();
@@ -195,7 +195,7 @@ fn a_timer_cancelled_by_an_earlier_timer_in_the_same_turn_does_not_run() {
     let victim = event_loop.call_later(Duration::from_millis(20), move || ran_in_cb.set(true)).unwrap();
     event_loop.call_later(Duration::from_millis(10), move || victim.cancel()).unwrap();
     // Both are due when the loop first looks, 30 ms later.
-    event_loop.timers().clock().jump_to(Duration::from_millis(30));
+    event_loop.timers().unwrap().clock().jump_to(Duration::from_millis(30));
     event_loop.run_until_complete(sleep(Duration::from_millis(5))).unwrap();
     assert!(!ran.get());
 }
@@ -268,7 +268,7 @@ fn dropping_a_sleep_takes_its_timer_out_of_the_wheel() {
     let event_loop = simulated_loop();
     event_loop
         .run_until_complete(async {
-            let timers = get_running_loop().unwrap().timers();
+            let timers = get_running_loop().unwrap().timers().unwrap();
             let mut long = Box::pin(sleep(Duration::from_secs(3600)));
             // Poll it once so that it files its timer.
             std::future::poll_fn(|cx| {
@@ -342,7 +342,30 @@ fn sleep_outside_a_loop_says_so() {
 }
 
 #[test]
-#[should_panic(expected = "has no timers")]
-fn a_loop_without_timers_says_so() {
-    let _ = EventLoop::new().call_later(Duration::from_millis(1), || {});
+fn a_loop_without_timers_says_so_in_an_error() {
+    let event_loop = EventLoop::new();
+    let err = event_loop.call_later(Duration::from_millis(1), || {}).unwrap_err();
+    assert!(matches!(err, LoopError::NotImplemented(_)), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("no timers") && message.contains("new_event_loop()"), "{message}");
+    let at = event_loop.now() + Duration::from_millis(1);
+    assert!(matches!(event_loop.call_at(at, || {}), Err(LoopError::NotImplemented(_))));
+    assert!(event_loop.timers().is_err());
+}
+
+#[test]
+fn a_loop_without_timers_still_tells_the_time_and_sleeps() {
+    within(Duration::from_secs(30), || {
+        let event_loop = EventLoop::new();
+        let first = event_loop.time();
+        let delay = Duration::from_millis(20);
+        let start = Instant::now();
+        // On a thread of its own, as stage 1's Delay: never early.
+        event_loop.run_until_complete(sleep(delay)).unwrap();
+        assert!(start.elapsed() >= delay, "woke after {:?}", start.elapsed());
+        let until = event_loop.now() + delay;
+        event_loop.run_until_complete(sleep_until(until)).unwrap();
+        assert!(Instant::now() >= until, "sleep_until woke early");
+        assert!(event_loop.time() >= first + 0.04, "{first} then {}", event_loop.time());
+    });
 }

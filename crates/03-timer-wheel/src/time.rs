@@ -6,21 +6,22 @@ use std::time::{Duration, Instant};
 
 use stepio_poll_loop::{EventLoop, Handle, LoopError};
 
-use crate::TimerKey;
 use crate::driver::{Expiry, Timers};
+use crate::{Clock, TimerKey};
 
 // ANCHOR: loop_time
 /// The timer methods of asyncio's loop, for an [`EventLoop`] made by
 /// [`new_event_loop`](crate::new_event_loop) (or any loop given
 /// [`Timers`] with [`event_loop_with`](crate::event_loop_with)).
 ///
-/// # Panics
-///
-/// Each method panics if the loop has no timers (it was made by stage 2's
-/// `EventLoop::new`), with a message that says so.
+/// A loop made by stage 2's `EventLoop::new` has no timer driver, so
+/// nothing would ever fire its timers: on such a loop the methods that
+/// schedule return [`LoopError::NotImplemented`], with a message that says
+/// how to make a loop that has timers. Nothing here panics.
 pub trait LoopTime {
     /// The loop's clock, in seconds since the loop was created, as
-    /// `loop.time()`: monotonic, not the wall clock.
+    /// `loop.time()`: monotonic, not the wall clock. (A loop without timers
+    /// still tells the time, on a real clock started when first asked.)
     fn time(&self) -> f64;
 
     /// The loop's clock as an [`Instant`], to compute deadlines with.
@@ -30,7 +31,8 @@ pub trait LoopTime {
     ///
     /// # Errors
     ///
-    /// [`LoopError::Closed`] if the loop was closed.
+    /// [`LoopError::Closed`] if the loop was closed;
+    /// [`LoopError::NotImplemented`] if it has no timers.
     fn call_later(
         &self,
         delay: Duration,
@@ -42,24 +44,29 @@ pub trait LoopTime {
     ///
     /// # Errors
     ///
-    /// [`LoopError::Closed`] if the loop was closed.
+    /// As [`call_later`](LoopTime::call_later).
     fn call_at(&self, when: Instant, callback: impl FnOnce() + 'static) -> Result<TimerHandle, LoopError>;
 
     /// The loop's timers.
-    fn timers(&self) -> Rc<Timers>;
+    ///
+    /// # Errors
+    ///
+    /// [`LoopError::NotImplemented`] if the loop was made without them.
+    fn timers(&self) -> Result<Rc<Timers>, LoopError>;
 }
 // ANCHOR_END: loop_time
 
-const NO_TIMERS: &str =
-    "this event loop has no timers: make it with stepio_timer_wheel::new_event_loop(), not EventLoop::new()";
+// ANCHOR: no_timers
+/// What a loop without a timer driver answers, and how to get one.
+const NO_TIMERS: &str = "this loop has no timers: make it with stepio_timer_wheel::new_event_loop()";
 
 impl LoopTime for EventLoop {
     fn time(&self) -> f64 {
-        self.timers().clock().elapsed().as_secs_f64()
+        with_clock(self, |clock| clock.elapsed().as_secs_f64())
     }
 
     fn now(&self) -> Instant {
-        self.timers().clock().now()
+        with_clock(self, Clock::now)
     }
 
     fn call_later(
@@ -67,20 +74,35 @@ impl LoopTime for EventLoop {
         delay: Duration,
         callback: impl FnOnce() + 'static,
     ) -> Result<TimerHandle, LoopError> {
-        let timers = self.timers();
+        let timers = self.timers()?;
         let deadline = timers.clock().elapsed().saturating_add(delay);
         schedule(self, &timers, deadline, callback)
     }
 
     fn call_at(&self, when: Instant, callback: impl FnOnce() + 'static) -> Result<TimerHandle, LoopError> {
-        let timers = self.timers();
+        let timers = self.timers()?;
         let deadline = timers.clock().since_origin(when);
         schedule(self, &timers, deadline, callback)
     }
 
-    fn timers(&self) -> Rc<Timers> {
-        self.extension::<Timers>().expect(NO_TIMERS)
+    fn timers(&self) -> Result<Rc<Timers>, LoopError> {
+        self.extension::<Timers>().ok_or(LoopError::NotImplemented(NO_TIMERS))
     }
+}
+// ANCHOR_END: no_timers
+
+/// Calls `read` with the loop's clock: its timers' clock, or for a loop
+/// without timers a real clock it is given the first time it is asked.
+fn with_clock<R>(event_loop: &EventLoop, read: impl FnOnce(&Clock) -> R) -> R {
+    if let Some(timers) = event_loop.extension::<Timers>() {
+        return read(timers.clock());
+    }
+    let clock = event_loop.extension::<Clock>().unwrap_or_else(|| {
+        let clock = Rc::new(Clock::real());
+        event_loop.insert_extension(Rc::clone(&clock));
+        clock
+    });
+    read(&clock)
 }
 
 // ANCHOR: schedule
