@@ -3,16 +3,17 @@
 //! name later (`stepio_waker::join_vec` and `stepio_gather::join_all`, not
 //! two `join_all`s).
 //!
-//! The one exception is each stage's entry point: `run` and
-//! `new_event_loop` are asyncio's `asyncio.run` and `new_event_loop`, built
-//! from that stage's drivers, and the crate path says which stage's.
+//! The one exception is each stage's entry points: `run`,
+//! `new_event_loop` and `serve` are asyncio's `asyncio.run`,
+//! `new_event_loop` and `start_server`, built from that stage's drivers
+//! and tasks, and the crate path says which stage's.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Names every stage may define once: its own entry point.
-const ENTRY_POINTS: &[&str] = &["run", "new_event_loop"];
+const ENTRY_POINTS: &[&str] = &["run", "new_event_loop", "serve"];
 
 const ITEM_KINDS: &[&str] =
     &["fn", "async fn", "struct", "enum", "trait", "type", "const", "static", "union"];

@@ -72,7 +72,7 @@ use stepio_timer_wheel::Clock;
 
 pub use net::{ReadHalf, TcpListener, TcpStream, WriteHalf, is_out_of_resources};
 pub use reactor::{Direction, Reactor, Registry, Token, WakeFd};
-pub use server::serve;
+pub use server::{serve, serve_with};
 
 // ANCHOR: new_event_loop
 /// A loop that waits for I/O and timers in `epoll_wait`: the reactor,

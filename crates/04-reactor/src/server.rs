@@ -6,7 +6,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use stepio_poll_loop::get_running_loop;
+use stepio_poll_loop::{LoopError, get_running_loop};
 use stepio_timer_wheel::sleep;
 
 use crate::{TcpListener, TcpStream, is_out_of_resources};
@@ -29,17 +29,34 @@ pub const ACCEPT_RETRY_DELAY: Duration = Duration::from_millis(100);
 /// # Errors
 ///
 /// Any other `accept` error, or a loop that is closed or not running.
-pub async fn serve<F, Fut>(mut listener: TcpListener, mut on_connection: F) -> io::Result<()>
+pub async fn serve<F, Fut>(listener: TcpListener, on_connection: F) -> io::Result<()>
 where
     F: FnMut(TcpStream, SocketAddr) -> Fut,
     Fut: Future<Output = ()> + 'static,
 {
     let event_loop = get_running_loop().map_err(io::Error::other)?;
+    serve_with(listener, on_connection, move |connection| event_loop.spawn(connection).map(drop)).await
+}
+
+/// [`serve`], with the spawning of each connection's task left to `spawn`,
+/// so that a runtime whose tasks are not this loop's own runs the
+/// connections on them.
+///
+/// # Errors
+///
+/// As [`serve`], and an error `spawn` returns.
+pub async fn serve_with<F, Fut, S>(
+    mut listener: TcpListener,
+    mut on_connection: F,
+    mut spawn: S,
+) -> io::Result<()>
+where
+    F: FnMut(TcpStream, SocketAddr) -> Fut,
+    S: FnMut(Fut) -> Result<(), LoopError>,
+{
     loop {
         match listener.accept().await {
-            Ok((stream, peer)) => {
-                event_loop.spawn(on_connection(stream, peer)).map_err(io::Error::other)?;
-            }
+            Ok((stream, peer)) => spawn(on_connection(stream, peer)).map_err(io::Error::other)?,
             Err(err) if is_out_of_resources(&err) => {
                 eprintln!("accept: {err}; accepting again in {ACCEPT_RETRY_DELAY:?}");
                 sleep(ACCEPT_RETRY_DELAY).await;

@@ -13,7 +13,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use stepio_bench::echo::{CONNECTIONS, stepio_echo_rounds, stepio_echo_setup};
+use stepio_bench::echo::{CONNECTIONS, Tasks, stepio_echo_rounds, stepio_echo_setup};
 use stepio_poll_loop::EventLoop;
 
 fn tcp_echo(c: &mut Criterion) {
@@ -21,16 +21,22 @@ fn tcp_echo(c: &mut Criterion) {
     // One element: one request (64 bytes out, 64 back); criterion's
     // elements per second are requests per second.
     group.throughput(Throughput::Elements(CONNECTIONS as u64));
-    group.bench_function("stepio_50_connections", |b| {
-        let (event_loop, clients) = stepio_echo_setup();
-        b.iter_custom(|iters| {
-            let start = Instant::now();
-            stepio_echo_rounds(&event_loop, &clients, iters);
-            start.elapsed()
+    // Chapter 4's loop and tasks, then the assembled runtime's (stepio's
+    // serve, stage 5's tasks).
+    for (name, tasks) in
+        [("stepio_50_connections", Tasks::Loop), ("stepio_runtime_50_connections", Tasks::Runtime)]
+    {
+        group.bench_function(name, |b| {
+            let (event_loop, clients) = stepio_echo_setup(tasks);
+            b.iter_custom(|iters| {
+                let start = Instant::now();
+                stepio_echo_rounds(&event_loop, tasks, &clients, iters);
+                start.elapsed()
+            });
+            drop(clients);
+            event_loop.close().unwrap();
         });
-        drop(clients);
-        event_loop.close().unwrap();
-    });
+    }
     #[cfg(feature = "peers")]
     group.bench_function("tokio_50_connections", |b| {
         let (runtime, clients) = stepio_bench::echo::peers::tokio_echo_setup();

@@ -1,15 +1,19 @@
 //! TCP echo on loopback, shared by `benches/reactor.rs` and the
 //! `echo_load` program (which `strace -c` counts system calls of): an echo
 //! server and 50 clients on one loop on one thread, each client sending
-//! 64-byte messages and reading them back.
+//! 64-byte messages and reading them back: on chapter 4's loop and tasks,
+//! or on the assembled runtime's (see [`Tasks`]).
 
 use std::cell::{Cell, RefCell};
 use std::future::poll_fn;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
-use stepio_poll_loop::{EventLoop, get_running_loop};
-use stepio_reactor::{TcpListener, TcpStream, serve};
+use std::future::Future;
+
+use stepio::LoopTasks;
+use stepio_poll_loop::EventLoop;
+use stepio_reactor::{TcpListener, TcpStream};
 
 /// Connections in the echo workload.
 pub const CONNECTIONS: usize = 50;
@@ -19,6 +23,25 @@ pub const MESSAGE: usize = 64;
 /// The 50 client connections, each taken by its task while it runs.
 pub type Clients = Rc<RefCell<Vec<Option<TcpStream>>>>;
 
+/// Which tasks run the server's connections and the clients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tasks {
+    /// Chapter 4's: `stepio_reactor::serve`, and the loop's own tasks.
+    Loop,
+    /// The assembled runtime's: `stepio::serve`, and stage 5's tasks.
+    Runtime,
+}
+
+impl Tasks {
+    /// Spawns `future` as a task of this kind on `event_loop`, detached.
+    fn spawn(self, event_loop: &EventLoop, future: impl Future<Output = ()> + 'static) {
+        match self {
+            Tasks::Loop => drop(event_loop.spawn(future).unwrap()),
+            Tasks::Runtime => drop(event_loop.create_task(future).unwrap()),
+        }
+    }
+}
+
 // ANCHOR: echo
 /// One echo exchange: send 64 bytes, read the 64 echoed bytes.
 async fn round_trip(stream: &mut TcpStream, buf: &mut [u8; MESSAGE]) {
@@ -27,13 +50,13 @@ async fn round_trip(stream: &mut TcpStream, buf: &mut [u8; MESSAGE]) {
 }
 
 /// A loop with an echo server and 50 connected clients on it.
-pub fn stepio_echo_setup() -> (EventLoop, Clients) {
+pub fn stepio_echo_setup(tasks: Tasks) -> (EventLoop, Clients) {
     let event_loop = stepio_reactor::new_event_loop().unwrap();
     let clients = event_loop
         .run_until_complete(async {
             let listener = TcpListener::bind("127.0.0.1:0").unwrap();
             let addr = listener.local_addr().unwrap();
-            let server = serve(listener, |mut stream, _| async move {
+            let echo = |mut stream: TcpStream, _| async move {
                 stream.set_nodelay(true).unwrap();
                 let mut buf = [0; 4096];
                 loop {
@@ -46,8 +69,18 @@ pub fn stepio_echo_setup() -> (EventLoop, Clients) {
                         }
                     }
                 }
-            });
-            get_running_loop().unwrap().spawn(async move { server.await.unwrap() }).unwrap();
+            };
+            let event_loop = stepio::get_running_loop().unwrap();
+            match tasks {
+                Tasks::Loop => {
+                    let server = stepio_reactor::serve(listener, echo);
+                    tasks.spawn(&event_loop, async move { server.await.unwrap() });
+                }
+                Tasks::Runtime => {
+                    let server = stepio::serve(listener, echo);
+                    tasks.spawn(&event_loop, async move { server.await.unwrap() });
+                }
+            }
             let mut clients = Vec::new();
             for _ in 0..CONNECTIONS {
                 let stream = TcpStream::connect(addr).await.unwrap();
@@ -62,26 +95,24 @@ pub fn stepio_echo_setup() -> (EventLoop, Clients) {
 
 /// Every client makes `rounds` round trips, all clients at once, each in a
 /// task of its own; returns when all are done.
-pub fn stepio_echo_rounds(event_loop: &EventLoop, clients: &Clients, rounds: u64) {
+pub fn stepio_echo_rounds(event_loop: &EventLoop, tasks: Tasks, clients: &Clients, rounds: u64) {
     let remaining = Rc::new(Cell::new(CONNECTIONS));
     let done_waker: Rc<RefCell<Option<Waker>>> = Rc::default();
     for index in 0..CONNECTIONS {
         let (clients, remaining, done_waker) =
             (Rc::clone(clients), Rc::clone(&remaining), Rc::clone(&done_waker));
-        event_loop
-            .spawn(async move {
-                let mut stream = clients.borrow_mut()[index].take().unwrap();
-                let mut buf = [7; MESSAGE];
-                for _ in 0..rounds {
-                    round_trip(&mut stream, &mut buf).await;
-                }
-                clients.borrow_mut()[index] = Some(stream);
-                remaining.set(remaining.get() - 1);
-                if remaining.get() == 0 {
-                    done_waker.borrow_mut().take().unwrap().wake();
-                }
-            })
-            .unwrap();
+        tasks.spawn(event_loop, async move {
+            let mut stream = clients.borrow_mut()[index].take().unwrap();
+            let mut buf = [7; MESSAGE];
+            for _ in 0..rounds {
+                round_trip(&mut stream, &mut buf).await;
+            }
+            clients.borrow_mut()[index] = Some(stream);
+            remaining.set(remaining.get() - 1);
+            if remaining.get() == 0 {
+                done_waker.borrow_mut().take().unwrap().wake();
+            }
+        });
     }
     event_loop
         .run_until_complete(poll_fn(|cx| {

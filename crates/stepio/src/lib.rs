@@ -64,6 +64,8 @@
 pub mod sync;
 
 use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
 
 pub use stepio_executor_bridge::{
     ConcurrentFuture, JobError, LoopExecutor, RemoteLoop, ThreadPoolExecutor, to_thread,
@@ -75,7 +77,7 @@ pub use stepio_gather::{
 pub use stepio_poll_loop::{
     DebugReport, EventLoop, Handle, LoopError, Trace, TraceEvent, Tracer, get_running_loop,
 };
-pub use stepio_reactor::{TcpListener, TcpStream, new_event_loop, serve};
+pub use stepio_reactor::{TcpListener, TcpStream, new_event_loop};
 pub use stepio_tasks::{BareFuture, LoopTasks, Task, TaskError, create_task, current_task};
 pub use stepio_timer_wheel::{Elapsed, LoopTime, sleep, sleep_until, timeout};
 pub use stepio_waker::yield_now;
@@ -91,6 +93,29 @@ pub use stepio_waker::yield_now;
 pub fn run<F: Future>(main: F) -> Result<F::Output, LoopError> {
     stepio_reactor::run(main)
 }
+
+// ANCHOR: serve
+/// Accepts connections on `listener` for ever, and runs
+/// `on_connection(stream, peer)` as a [`Task`] for each one, as asyncio's
+/// `start_server(client_connected_cb)` does. Each task is detached: a panic
+/// in one goes to the loop's exception handler, and the others go on.
+///
+/// Stage 4's accept loop ([`stepio_reactor::serve_with`]), with stage 5's
+/// tasks: one allocation per connection, and wakes without a lock.
+///
+/// # Errors
+///
+/// As [`stepio_reactor::serve`].
+pub async fn serve<F, Fut>(listener: TcpListener, on_connection: F) -> io::Result<()>
+where
+    F: FnMut(TcpStream, SocketAddr) -> Fut,
+    Fut: Future<Output = ()> + 'static,
+{
+    let event_loop = get_running_loop().map_err(io::Error::other)?;
+    let spawn = move |connection| event_loop.create_task(connection).map(drop);
+    stepio_reactor::serve_with(listener, on_connection, spawn).await
+}
+// ANCHOR_END: serve
 
 // ANCHOR: run_traced
 /// [`run`], with tracing on: returns `main`'s output and the [`Trace`] of

@@ -459,3 +459,39 @@ Task-3 count_down |#---------#---------#---------#                             |
     );
 }
 // ANCHOR_END: count_down_timeline
+
+// ------------------------------------------------------------------ serve
+
+#[test]
+fn serve_runs_each_connection_as_a_stage_5_task() {
+    let on_task = stepio_waker::testing::within(Duration::from_secs(60), || {
+        run(async {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let addr = listener.local_addr().unwrap();
+            // Whether each connection's code ran inside a stage 5 task:
+            // `current_task` finds only those.
+            let on_task = Rc::new(RefCell::new(Vec::new()));
+            let seen = Rc::clone(&on_task);
+            let server = create_task(serve(listener, move |mut stream, _| {
+                let seen = Rc::clone(&seen);
+                async move {
+                    seen.borrow_mut().push(current_task().is_some());
+                    let mut byte = [0];
+                    stream.read_exact(&mut byte).await.unwrap();
+                    stream.write_all(&byte).await.unwrap();
+                }
+            }));
+            for n in 0..3u8 {
+                let mut client = TcpStream::connect(addr).await.unwrap();
+                client.write_all(&[n]).await.unwrap();
+                let mut echoed = [0];
+                client.read_exact(&mut echoed).await.unwrap();
+                assert_eq!(echoed, [n]);
+            }
+            server.cancel();
+            on_task.take()
+        })
+        .unwrap()
+    });
+    assert_eq!(on_task, [true, true, true]);
+}

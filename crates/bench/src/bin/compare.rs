@@ -343,8 +343,9 @@ fn run_in_executor(batch: u64) -> Row {
 /// clients on one loop. Time per request; the target is a throughput.
 fn echo_50() -> Row {
     const ROUNDS_PER_SAMPLE: u64 = 20;
-    let (event_loop, clients) = echo::stepio_echo_setup();
-    let mut stepio_run = || echo::stepio_echo_rounds(&event_loop, &clients, ROUNDS_PER_SAMPLE);
+    let tasks = echo::Tasks::Runtime;
+    let (event_loop, clients) = echo::stepio_echo_setup(tasks);
+    let mut stepio_run = || echo::stepio_echo_rounds(&event_loop, tasks, &clients, ROUNDS_PER_SAMPLE);
     let (runtime, clients) = echo::peers::tokio_echo_setup();
     let mut tokio_run = || echo::peers::tokio_echo_rounds(&runtime, &clients, ROUNDS_PER_SAMPLE);
     let times = measure_each(ROUNDS, ROUNDS_PER_SAMPLE * 50, &mut [&mut stepio_run, &mut tokio_run]);

@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use stepio_bench::echo::{CONNECTIONS, stepio_echo_rounds, stepio_echo_setup};
+use stepio_bench::echo::{CONNECTIONS, Tasks, stepio_echo_rounds, stepio_echo_setup};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,9 +20,9 @@ fn main() {
     if tokio {
         run_tokio(rounds);
     } else {
-        let (event_loop, clients) = stepio_echo_setup();
+        let (event_loop, clients) = stepio_echo_setup(Tasks::Runtime);
         let start = Instant::now();
-        stepio_echo_rounds(&event_loop, &clients, rounds);
+        stepio_echo_rounds(&event_loop, Tasks::Runtime, &clients, rounds);
         report("stepio", rounds, start);
         drop(clients);
         event_loop.close().unwrap();
