@@ -8,10 +8,12 @@
 //! This library holds what the examples' tests share (the comparison of a
 //! run's output with the expected output, where printed times may differ
 //! within a tolerance; starting a server example and finding its port), and
-//! the command-line flags of the chapter 4 servers and clients.
+//! the command-line flags of the chapter 4 servers and clients, and the
+//! book's includes.
 
 #![forbid(unsafe_code)]
 
+pub mod book;
 pub mod cli;
 pub mod compare;
 pub mod json;

@@ -10,32 +10,15 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use stepio_examples::book::{repo_root, rust_sources};
 
 /// Names every stage may define once: its own entry point.
 const ENTRY_POINTS: &[&str] = &["run", "new_event_loop", "serve"];
 
 const ITEM_KINDS: &[&str] =
     &["fn", "async fn", "struct", "enum", "trait", "type", "const", "static", "union"];
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
-}
-
-/// Every `.rs` file under `dir` but the unit tests, recursively.
-fn sources(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if path.is_dir() {
-            files.extend(sources(&path));
-        } else if name.ends_with(".rs") && !name.ends_with("tests.rs") {
-            files.push(path);
-        }
-    }
-    files
-}
 
 /// The names of the public items a file defines at its top level (a public
 /// item is written at column 0; methods and nested items are indented), and
@@ -86,7 +69,7 @@ fn no_two_public_items_share_a_name() {
 
     let mut defined: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for dir in &crates {
-        for file in sources(&dir.join("src")) {
+        for file in rust_sources(&dir.join("src")) {
             let text = fs::read_to_string(&file).unwrap();
             let place = file.strip_prefix(&root).unwrap().display().to_string();
             for name in public_items(&text) {
