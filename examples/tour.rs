@@ -88,6 +88,8 @@ fn example(name: &str) {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
+    // `STEPIO_DEBUG=1` or `STEPIO_TRACE=1` watch every loop of the tour.
+    stepio::watch_from_env();
     println!("The stepio tour: every chapter example so far, in order.");
 
     chapter("Chapter 1: futures, wakers and block_on");

@@ -2,8 +2,8 @@
 # Regenerates the timelines the book's "Seeing the loop" chapter shows, each
 # from a real run, into examples/expected/timelines/:
 #   ch09_timeline.txt             count_down, traced with stepio::run_traced
-#   ch05_blocking_mistake.txt     the blocking mistake, STEPIO_DEBUG=1 STEPIO_TRACE=1
-#   ch07_executor_count_down.txt  the thread-pool fix, the same
+#   ch09_blocking_mistake.txt     the blocking mistake, STEPIO_DEBUG=1 STEPIO_TRACE=1
+#   ch09_executor_count_down.txt  the thread-pool fix, the same
 #   *.json                        the trace files of those two runs, for Perfetto
 #   tour_debug.txt                every debug warning of the whole tour, STEPIO_DEBUG=1
 #   python/ch05_blocking_mistake.txt  asyncio's debug mode on the same mistake
@@ -17,7 +17,7 @@ mkdir -p "$out/python"
 cargo build --quiet --examples -p stepio-examples
 echo "running ch09_timeline"
 target/debug/examples/ch09_timeline 2> "$out/ch09_timeline.txt" > /dev/null
-for name in ch05_blocking_mistake ch07_executor_count_down; do
+for name in ch09_blocking_mistake ch09_executor_count_down; do
     echo "running $name with STEPIO_DEBUG=1 STEPIO_TRACE=1 STEPIO_TRACE_FILE=$out/$name.json"
     STEPIO_DEBUG=1 STEPIO_TRACE=1 STEPIO_TRACE_FILE="$out/$name.json" "target/debug/examples/$name" \
         2> "$out/$name.txt" > /dev/null

@@ -31,10 +31,23 @@ const PLACED: &[(u32, &[&str])] = &[
     // Stage 5's tasks: queued through the loop's scheduler, one allocation
     // each, numbered per loop.
     (5, &["Runnable", "Scheduler", "push_runnable", "next_task_number", "NeverRetrieved", "take_injected"]),
-    // Debug mode and tracing.
+    // Debug mode and tracing, and the hook they attach to.
     (
         9,
         &[
+            "Observer",
+            "set_observer",
+            "observer",
+            "running_observer",
+            "observe_new_loops",
+            "Step",
+            "TaskEvent",
+            "TaskEnd",
+            "TimersFired",
+            "IoReady",
+            "TaskRenamed",
+            "JobStarted",
+            "JobFinished",
             "TraceEvent",
             "Tracer",
             "Trace",
@@ -42,13 +55,11 @@ const PLACED: &[(u32, &[&str])] = &[
             "set_tracer",
             "start_tracing",
             "trace",
-            "trace_done",
-            "TaskEnd",
             "TRACED",
+            "OBSERVED",
             "ClockFn",
-            "is_watched",
-            "run_watched",
-            "Watched",
+            "Watcher",
+            "LoopDebug",
             "set_debug",
             "get_debug",
             "DebugReport",
@@ -56,51 +67,14 @@ const PLACED: &[(u32, &[&str])] = &[
             "set_slow_callback_duration",
             "set_debug_handler",
             "call_debug_handler",
-            "show_trace_from_env",
-            "real_clock",
+            "watch_from_env",
         ],
     ),
 ];
 
 /// What the check finds in today's book: "chapter: listing: name (chapter
 /// that introduces it)". Only shrinks.
-const KNOWN: &[&str] = &[
-    "chapter 2: crates/02-poll-loop/src/driver.rs:driver: `ClockFn` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/driver.rs:driver: `Tracer` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/driver.rs:driver: `clock` (chapter 3)",
-    "chapter 2: crates/02-poll-loop/src/driver.rs:driver: `set_tracer` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/driver.rs:driver: `tracer` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/event_loop.rs:run_once: `Runnable` (chapter 5)",
-    "chapter 2: crates/02-poll-loop/src/event_loop.rs:run_once: `TraceEvent` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/event_loop.rs:run_once: `is_watched` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/event_loop.rs:run_once: `run_watched` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/event_loop.rs:run_once: `tracer` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/task.rs:shared: `Runnable` (chapter 5)",
-    "chapter 2: crates/02-poll-loop/src/task.rs:shared: `Tracer` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/task.rs:shared: `tracer` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/event_loop.rs:poll_task: `TaskEnd` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/event_loop.rs:poll_task: `trace_done` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/event_loop.rs:run_until_complete: `TaskEnd` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/event_loop.rs:run_until_complete: `Watched` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/event_loop.rs:run_until_complete: `is_watched` (chapter 9)",
-    "chapter 2: crates/02-poll-loop/src/event_loop.rs:run_until_complete: `trace_done` (chapter 9)",
-    "chapter 3: crates/03-timer-wheel/src/driver.rs:driver: `ClockFn` (chapter 9)",
-    "chapter 3: crates/03-timer-wheel/src/driver.rs:driver: `TraceEvent` (chapter 9)",
-    "chapter 3: crates/03-timer-wheel/src/driver.rs:driver: `Tracer` (chapter 9)",
-    "chapter 3: crates/03-timer-wheel/src/driver.rs:driver: `set_tracer` (chapter 9)",
-    "chapter 3: crates/03-timer-wheel/src/driver.rs:driver: `tracer` (chapter 9)",
-    "chapter 4: crates/04-reactor/src/reactor.rs:reactor: `TraceEvent` (chapter 9)",
-    "chapter 4: crates/04-reactor/src/reactor.rs:reactor: `Tracer` (chapter 9)",
-    "chapter 4: crates/04-reactor/src/reactor.rs:reactor: `set_tracer` (chapter 9)",
-    "chapter 4: crates/04-reactor/src/reactor.rs:reactor: `tracer` (chapter 9)",
-    "chapter 5: crates/05-tasks/src/task.rs:state: `TRACED` (chapter 9)",
-    "chapter 5: crates/02-poll-loop/src/schedule.rs:scheduler: `Tracer` (chapter 9)",
-    "chapter 5: crates/02-poll-loop/src/schedule.rs:scheduler: `tracer` (chapter 9)",
-    "chapter 5: crates/05-tasks/src/task.rs:wake: `TRACED` (chapter 9)",
-    "chapter 5: crates/05-tasks/src/task.rs:finish: `TaskEnd` (chapter 9)",
-    "chapter 5: crates/05-tasks/src/task.rs:finish: `TraceEvent` (chapter 9)",
-    "chapter 5: crates/05-tasks/src/task.rs:finish: `tracer` (chapter 9)",
-];
+const KNOWN: &[&str] = &[];
 
 /// The crate of each stage, by chapter.
 fn stage_crates(root: &Path) -> BTreeMap<u32, PathBuf> {

@@ -10,11 +10,11 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use stepio::trace::Record;
 use stepio::{Trace, TraceEvent};
 use stepio_examples::compare::TIMES;
 use stepio_examples::json::{self, Json};
 use stepio_examples::servers::example_binary;
-use stepio_poll_loop::trace::Record;
 
 /// What a traced run of an example left.
 struct TracedRun {
@@ -160,11 +160,11 @@ fn check_chrome_format(text: &str) -> Vec<Json> {
 // ANCHOR: blocking_test
 #[test]
 fn the_blocking_mistake_is_named_and_drawn_as_one_bar() {
-    let run = TracedRun::of("ch05_blocking_mistake");
+    let run = TracedRun::of("ch09_blocking_mistake");
     assert!(!run.stdout.contains("stepio"), "debug output goes to stderr only");
-    assert_eq!(shape(&run.stderr), shape(&committed_timeline("ch05_blocking_mistake")));
+    assert_eq!(shape(&run.stderr), shape(&committed_timeline("ch09_blocking_mistake")));
     // The trace file the book shows parses too.
-    check_chrome_format(&committed_file("ch05_blocking_mistake.json"));
+    check_chrome_format(&committed_file("ch09_blocking_mistake.json"));
     // One warning about a long step (the ticks wait 0.5 s): it names the
     // task, its coroutine, and where it was created, and the 2 s it blocked.
     let slow = slow_steps(&run.stderr, 0.5);
@@ -189,11 +189,11 @@ fn the_blocking_mistake_is_named_and_drawn_as_one_bar() {
 
 #[test]
 fn the_thread_pool_fix_runs_the_waits_on_three_workers_and_nothing_blocks() {
-    let run = TracedRun::of("ch07_executor_count_down");
+    let run = TracedRun::of("ch09_executor_count_down");
     // Nothing blocks the loop for as long as a wait (the shortest is 0.5 s).
     assert_eq!(slow_steps(&run.stderr, 0.5), [], "{}", run.stderr);
-    assert_eq!(shape(&run.stderr), shape(&committed_timeline("ch07_executor_count_down")));
-    check_chrome_format(&committed_file("ch07_executor_count_down.json"));
+    assert_eq!(shape(&run.stderr), shape(&committed_timeline("ch09_executor_count_down")));
+    check_chrome_format(&committed_file("ch09_executor_count_down.json"));
     let workers = run.tracks("ThreadPoolExecutor-");
     assert_eq!(workers.len(), 3, "{workers:?}");
     // Each worker ran one count_down: 3 x 0.5 s, 3 x 0.8 s, 3 x 1.0 s,
@@ -213,7 +213,7 @@ fn the_thread_pool_fix_runs_the_waits_on_three_workers_and_nothing_blocks() {
 
 #[test]
 fn count_down_shows_three_tasks_taking_turns() {
-    let run = TracedRun::of("ch06_wait_count_down");
+    let run = TracedRun::of("ch09_wait_count_down");
     assert_eq!(slow_steps(&run.stderr, 0.5), [], "{}", run.stderr);
     let tasks = run.tracks("Task-");
     assert_eq!(
@@ -274,8 +274,10 @@ fn a_trace_file_alone_is_written_and_announced_without_a_timeline() {
     let dir = std::env::temp_dir().join(format!("stepio-trace-test-{}-files", std::process::id()));
     fs::create_dir_all(&dir).unwrap();
     let path: PathBuf = dir.join("t.json");
-    let output =
-        Command::new(example_binary("ch06_gather_two")).env("STEPIO_TRACE_FILE", &path).output().unwrap();
+    let output = Command::new(example_binary("ch09_wait_count_down"))
+        .env("STEPIO_TRACE_FILE", &path)
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains(&format!("stepio: trace written to {}", path.display())), "{stderr}");

@@ -17,7 +17,6 @@ use std::time::Duration;
 use stepio_waker::{Parker, Unparker};
 
 use crate::ReadyQueue;
-use crate::trace::{ClockFn, Tracer};
 
 // ANCHOR: driver
 /// Something the event loop can sleep on.
@@ -43,20 +42,6 @@ pub trait Driver {
     /// whatever is still pending (timers that never fired, registrations),
     /// and pass the call on to a wrapped driver. The default does nothing.
     fn close(&mut self) {}
-
-    /// The loop's clock, if this driver keeps one (stage 3's timers do):
-    /// debug mode and the tracer read it, so that their times are the
-    /// loop's `time()`. The default, `None`, leaves them a real clock.
-    fn clock(&self) -> Option<ClockFn> {
-        None
-    }
-
-    /// Called when tracing starts: a driver that wants to record its own
-    /// events (timers fired, sockets ready) keeps `tracer`, and passes it on
-    /// to a wrapped driver. The default does nothing.
-    fn set_tracer(&mut self, tracer: &Arc<Tracer>) {
-        let _ = tracer;
-    }
 }
 
 /// The thread-safe half of a [`Driver`]: interrupts its `park`.

@@ -42,10 +42,8 @@
 //! - [`schedule`]: `Runnable` and `Scheduler`, through which stage 5's
 //!   tasks (one allocation each) are queued and run.
 //! - [`error`]: `LoopError`, with asyncio's messages.
-//! - [`debug`]: debug mode's reports (slow callbacks, tasks pending at
-//!   close), as asyncio's `set_debug(True)`.
-//! - [`trace`]: the tracer, and the timelines drawn from it: text for the
-//!   terminal, JSON for Perfetto.
+//! - [`observe`]: the `Observer` hook, through which a loop can be watched
+//!   while it works.
 //!
 //! ## What this stage deliberately leaves out
 //!
@@ -60,27 +58,27 @@
 
 #![forbid(unsafe_code)]
 
-pub mod debug;
 pub mod driver;
 pub mod error;
 pub mod event_loop;
+mod extend;
 pub mod handle;
+pub mod observe;
+pub mod panic;
 pub mod ready;
 pub mod schedule;
 pub mod task;
-pub mod trace;
 
-pub use debug::DebugReport;
 pub use driver::{Driver, ThreadDriver, Unpark};
 pub use error::LoopError;
-pub use event_loop::{
-    EventLoop, PanicReport, PanicSource, WeakEventLoop, get_running_loop, panic_message, run,
-};
+pub use event_loop::{EventLoop, get_running_loop, run};
+pub use extend::WeakEventLoop;
 pub use handle::Handle;
+pub use observe::{Observer, Step, TaskEnd, TaskEvent, observe_new_loops, running_observer};
+pub use panic::{PanicReport, PanicSource, panic_message};
 pub use ready::ReadyQueue;
 pub use schedule::{Runnable, Scheduler};
 pub use task::TaskId;
-pub use trace::{Trace, TraceEvent, Tracer};
 
 #[cfg(test)]
 mod tests;

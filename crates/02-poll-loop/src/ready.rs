@@ -14,8 +14,8 @@ pub(crate) enum Work {
     Callback(Handle),
     /// A task whose waker was called; it is polled once.
     Task(TaskId),
-    /// A task that owns itself (stage 5's), queued by its waker.
-    Runnable(Arc<dyn Runnable>),
+    /// A task queued through the loop's `Scheduler`, which owns itself.
+    Scheduled(Arc<dyn Runnable>),
 }
 
 impl fmt::Debug for Work {
@@ -23,7 +23,7 @@ impl fmt::Debug for Work {
         match self {
             Work::Callback(handle) => f.debug_tuple("Callback").field(handle).finish(),
             Work::Task(id) => f.debug_tuple("Task").field(id).finish(),
-            Work::Runnable(_) => f.write_str("Runnable"),
+            Work::Scheduled(_) => f.write_str("Scheduled"),
         }
     }
 }
@@ -60,7 +60,7 @@ impl ReadyQueue {
     }
 
     pub(crate) fn push_runnable(&mut self, task: Arc<dyn Runnable>) {
-        self.items.push_back(Work::Runnable(task));
+        self.items.push_back(Work::Scheduled(task));
     }
 
     pub(crate) fn pop(&mut self) -> Option<Work> {

@@ -11,8 +11,8 @@ use std::sync::atomic::Ordering;
 
 use crate::EventLoop;
 use crate::event_loop::with_running;
+use crate::observe::Observer;
 use crate::task::Shared;
-use crate::trace::Tracer;
 
 // ANCHOR: runnable
 /// A task that the loop runs without owning it: stage 5's tasks.
@@ -31,21 +31,14 @@ pub trait Runnable: Send + Sync + 'static {
     fn run(self: Arc<Self>, event_loop: &EventLoop);
 
     /// The task's number, if this is a task (stage 5's `Task-N` is `N`),
-    /// so that the trace draws its polls on the task's row. The default,
-    /// `None`, traces each run as a callback.
+    /// for an observer. The default, `None`, says it is a callback.
     fn task_number(&self) -> Option<u64> {
         None
     }
 
-    /// A short name for the trace: the type's name by default.
+    /// A short name for an observer: the type's name by default.
     fn name(&self) -> &'static str {
         std::any::type_name::<Self>()
-    }
-
-    /// What debug mode's warnings call this: by default its
-    /// [`name`](Runnable::name). Called on the loop's thread only.
-    fn describe(&self) -> String {
-        format!("a callback ({})", self.name())
     }
 }
 // ANCHOR_END: runnable
@@ -84,14 +77,7 @@ impl Scheduler {
 
     /// Whether the loop was closed: scheduling now drops the task.
     pub fn is_closed(&self) -> bool {
-        self.shared.closed.load(Ordering::Acquire)
-    }
-
-    /// The loop's tracer, if tracing is on: tasks record their wakes
-    /// through it, from any thread.
-    #[inline]
-    pub fn tracer(&self) -> Option<&Arc<Tracer>> {
-        self.shared.tracer.get()
+        self.shared.doors.closed.load(Ordering::Acquire)
     }
 }
 // ANCHOR_END: scheduler
@@ -99,6 +85,13 @@ impl Scheduler {
 impl Scheduler {
     pub(crate) fn new(shared: Arc<Shared>) -> Scheduler {
         Scheduler { shared }
+    }
+
+    /// The loop's observer, if it has one: tasks report their wakes to
+    /// it, from any thread.
+    #[inline]
+    pub fn observer(&self) -> Option<&Arc<dyn Observer>> {
+        self.shared.doors.observer.get()
     }
 }
 

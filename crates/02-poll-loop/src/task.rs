@@ -2,16 +2,17 @@
 
 use std::fmt;
 use std::future::Future;
-use std::panic::Location;
+use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::task::{Wake, Waker};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
 
-use crate::debug::describe_task;
 use crate::driver::Unpark;
+use crate::extend::Doors;
+use crate::observe::TaskEvent;
 use crate::schedule::Runnable;
-use crate::trace::Tracer;
+use crate::{EventLoop, LoopError, PanicSource};
 
 /// Names a task of one loop: a slot index plus the slot's generation, so a
 /// late wake for a finished task cannot poll a new task that reuses its slot.
@@ -42,20 +43,15 @@ pub(crate) struct Shared {
     woken: Mutex<Vec<TaskId>>,
     /// Interrupts the driver's `park`, so a sleeping loop notices the wake.
     unparker: Arc<dyn Unpark>,
-    /// Stage 5's tasks woken from other threads (or while the loop was not
-    /// running), in wake order.
-    injected: Mutex<Vec<Arc<dyn Runnable>>>,
-    /// Set when the loop closes: from then on an injected task is dropped.
-    pub(crate) closed: AtomicBool,
-    /// The loop's tracer, once tracing is on. Wakers on any thread record
-    /// their wakes through it.
-    pub(crate) tracer: OnceLock<Arc<Tracer>>,
+    /// What the loop's extension points keep for other threads
+    /// (`extend.rs`).
+    pub(crate) doors: Doors,
 }
 
 /// The waker of one task. Lives as long as any `Waker` clone of it.
 pub(crate) struct TaskWaker {
     id: TaskId,
-    /// The task's number, for traces.
+    /// The task's number on the loop (`Task-N`).
     number: u64,
     /// True from a wake until the loop starts polling the task, so a task
     /// woken ten times before it runs is queued once.
@@ -71,9 +67,7 @@ impl Wake for TaskWaker {
     fn wake_by_ref(self: &Arc<Self>) {
         // Only the first wake since the last poll queues the task.
         if !self.queued.swap(true, Ordering::AcqRel) {
-            if let Some(tracer) = self.shared.tracer.get() {
-                tracer.record_wake(self.number);
-            }
+            self.shared.report_wake(self.number);
             self.shared.woken.lock().unwrap_or_else(|e| e.into_inner()).push(self.id);
             self.shared.unparker.unpark();
         }
@@ -83,25 +77,27 @@ impl Wake for TaskWaker {
 
 impl Shared {
     pub(crate) fn new(unparker: Arc<dyn Unpark>) -> Arc<Shared> {
-        Arc::new(Shared {
-            woken: Mutex::new(Vec::new()),
-            unparker,
-            injected: Mutex::new(Vec::new()),
-            closed: AtomicBool::new(false),
-            tracer: OnceLock::new(),
-        })
+        Arc::new(Shared { woken: Mutex::new(Vec::new()), unparker, doors: Doors::default() })
     }
 
-    /// Queues a stage 5 task from outside the running loop, and unparks it.
+    /// Tells the loop's observer, if it has one, that task `number` was
+    /// woken (from any thread).
+    pub(crate) fn report_wake(&self, number: u64) {
+        if let Some(observer) = self.doors.observer.get() {
+            observer.event(&TaskEvent::Woken { number });
+        }
+    }
+
+    /// Queues a runnable task from outside the running loop, and unparks it.
     // Kept out of line: inlined into `Scheduler::schedule`, its mutex made
     // the common path (a wake on the loop's own thread, no lock) save more
     // registers: 8 more instructions per wake, measured with callgrind.
     #[inline(never)]
     pub(crate) fn inject(&self, task: Arc<dyn Runnable>) {
         {
-            let mut injected = self.injected.lock().unwrap_or_else(|e| e.into_inner());
+            let mut injected = self.doors.injected.lock().unwrap_or_else(|e| e.into_inner());
             // Checked under the lock, so that `shut_down` cannot miss a task.
-            if self.closed.load(Ordering::Acquire) {
+            if self.doors.closed.load(Ordering::Acquire) {
                 drop(injected);
                 drop(task);
                 return;
@@ -114,14 +110,14 @@ impl Shared {
     /// Moves the injected tasks into `into`, which must be empty.
     pub(crate) fn take_injected(&self, into: &mut Vec<Arc<dyn Runnable>>) {
         debug_assert!(into.is_empty());
-        std::mem::swap(&mut *self.injected.lock().unwrap_or_else(|e| e.into_inner()), into);
+        std::mem::swap(&mut *self.doors.injected.lock().unwrap_or_else(|e| e.into_inner()), into);
     }
 
     /// Refuses injections from now on, and returns those still queued so the
     /// caller can drop them outside the lock.
     pub(crate) fn shut_down(&self) -> Vec<Arc<dyn Runnable>> {
-        let mut injected = self.injected.lock().unwrap_or_else(|e| e.into_inner());
-        self.closed.store(true, Ordering::Release);
+        let mut injected = self.doors.injected.lock().unwrap_or_else(|e| e.into_inner());
+        self.doors.closed.store(true, Ordering::Release);
         std::mem::take(&mut *injected)
     }
 
@@ -160,9 +156,7 @@ impl Wake for MainWaker {
 
     fn wake_by_ref(self: &Arc<Self>) {
         if !self.woken.swap(true, Ordering::AcqRel) {
-            if let Some(tracer) = self.shared.tracer.get() {
-                tracer.record_wake(0);
-            }
+            self.shared.report_wake(0);
             self.shared.unparker.unpark();
         }
     }
@@ -189,23 +183,6 @@ impl MainWaker {
 /// A boxed task future; stage 2 tasks return nothing (stage 5 adds results).
 pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = ()>>>;
 
-/// Who a task is, for debug warnings and traces.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct TaskInfo {
-    /// Its number on the loop (`Task-N`).
-    pub(crate) number: u64,
-    /// Its future's type.
-    pub(crate) future: &'static str,
-    /// Where `spawn` was called.
-    pub(crate) location: &'static Location<'static>,
-}
-
-impl fmt::Display for TaskInfo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&describe_task(&format!("Task-{}", self.number), self.future, self.location))
-    }
-}
-
 /// One slot of the task slab.
 struct Slot {
     generation: u32,
@@ -216,7 +193,8 @@ struct Slot {
     waker: Option<Waker>,
     /// The same waker, typed, to reach its `queued` flag. `None` when free.
     task_waker: Option<Arc<TaskWaker>>,
-    info: TaskInfo,
+    /// The task's number on the loop (`Task-N`).
+    number: u64,
 }
 
 /// Every task of a loop: a slab of slots, reused through a free list.
@@ -228,20 +206,20 @@ pub(crate) struct Tasks {
 }
 
 impl Tasks {
-    /// Stores `future` as a new task, and returns its id and its waker.
-    pub(crate) fn insert(&mut self, future: BoxFuture, shared: &Arc<Shared>, info: TaskInfo) -> TaskId {
+    /// Stores `future` as task number `number`, and returns its id.
+    pub(crate) fn insert(&mut self, future: BoxFuture, shared: &Arc<Shared>, number: u64) -> TaskId {
         let index = match self.free.pop() {
             Some(index) => index,
             None => {
                 let index = u32::try_from(self.slots.len()).expect("more than 2^32 tasks");
-                self.slots.push(Slot { generation: 0, future: None, waker: None, task_waker: None, info });
+                self.slots.push(Slot { generation: 0, future: None, waker: None, task_waker: None, number });
                 index
             }
         };
         let slot = &mut self.slots[index as usize];
         let id = TaskId { index, generation: slot.generation };
-        let task_waker = TaskWaker::new(id, info.number, shared);
-        slot.info = info;
+        let task_waker = TaskWaker::new(id, number, shared);
+        slot.number = number;
         slot.waker = Some(Waker::from(Arc::clone(&task_waker)));
         slot.task_waker = Some(task_waker);
         slot.future = Some(future);
@@ -269,8 +247,9 @@ impl Tasks {
         slot.waker = Some(waker);
     }
 
-    /// Frees the slot of a finished task; its id goes stale.
-    pub(crate) fn remove(&mut self, id: TaskId) -> TaskInfo {
+    /// Frees the slot of a finished task, and returns its number; its id
+    /// goes stale.
+    pub(crate) fn remove(&mut self, id: TaskId) -> u64 {
         let slot = &mut self.slots[id.index as usize];
         slot.generation = slot.generation.wrapping_add(1);
         slot.future = None;
@@ -278,7 +257,7 @@ impl Tasks {
         slot.task_waker = None;
         self.free.push(id.index);
         self.live -= 1;
-        slot.info
+        slot.number
     }
 
     /// How many tasks have not finished.
@@ -288,18 +267,77 @@ impl Tasks {
 
     /// Empties the slab, returning the futures so the caller can drop them
     /// outside any borrow (their destructors may call back into the loop).
-    pub(crate) fn drain(&mut self) -> Vec<(BoxFuture, TaskInfo)> {
+    pub(crate) fn drain(&mut self) -> Vec<(BoxFuture, u64)> {
         self.free.clear();
         self.live = 0;
         std::mem::take(&mut self.slots)
             .into_iter()
-            .filter_map(|slot| Some((slot.future?, slot.info)))
+            .filter_map(|slot| Some((slot.future?, slot.number)))
             .collect()
     }
 
-    /// What debug mode and tracing say about the task `id`, if it is live.
-    pub(crate) fn info(&self, id: TaskId) -> Option<TaskInfo> {
+    /// The number of the task `id`, if it is live.
+    pub(crate) fn number(&self, id: TaskId) -> Option<u64> {
         let slot = self.slots.get(id.index as usize)?;
-        (slot.generation == id.generation && slot.task_waker.is_some()).then_some(slot.info)
+        (slot.generation == id.generation && slot.task_waker.is_some()).then_some(slot.number)
     }
 }
+
+impl EventLoop {
+    /// Spawns `future` as a task: the loop polls it on the next turn, and
+    /// again each time its waker is called, until it finishes.
+    ///
+    /// This is asyncio's `loop.create_task()` without the task handle: stage 5
+    /// adds handles that can be awaited and cancelled. A task that panics is
+    /// reported to the exception handler and dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`LoopError::Closed`] if the loop was closed.
+    #[track_caller]
+    pub fn spawn<F: Future<Output = ()> + 'static>(&self, future: F) -> Result<TaskId, LoopError> {
+        self.check_open()?;
+        let number = self.next_task_number();
+        if let Some(observer) = self.observer() {
+            let (future, location) = (std::any::type_name::<F>(), Location::caller());
+            observer.event(&TaskEvent::Spawned { number, future, location });
+        }
+        let future: BoxFuture = Box::pin(future);
+        let id = self.core.tasks.borrow_mut().insert(future, &self.core.shared, number);
+        self.core.ready.borrow_mut().push_task(id);
+        Ok(id)
+    }
+
+    /// How many spawned tasks have not finished yet.
+    pub fn task_count(&self) -> usize {
+        self.core.tasks.borrow().len()
+    }
+}
+
+// ANCHOR: poll_task
+impl EventLoop {
+    pub(crate) fn poll_task(&self, id: TaskId) {
+        // A stale id (the task already finished) polls nothing.
+        let Some((mut future, waker)) = self.core.tasks.borrow_mut().take(id) else { return };
+        // No borrow is held while the task runs: it may spawn or schedule.
+        let mut cx = Context::from_waker(&waker);
+        match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx))) {
+            Ok(Poll::Pending) => self.core.tasks.borrow_mut().put_back(id, future, waker),
+            Ok(Poll::Ready(())) => {
+                let number = self.core.tasks.borrow_mut().remove(id);
+                self.report_finished(number);
+                drop(future);
+            }
+            Err(payload) => {
+                let number = self.core.tasks.borrow_mut().remove(id);
+                self.report_panicked(number);
+                // The future's destructor may panic too; that is reported as well.
+                if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(future))) {
+                    self.report(PanicSource::Task(id), payload);
+                }
+                self.report(PanicSource::Task(id), payload);
+            }
+        }
+    }
+}
+// ANCHOR_END: poll_task

@@ -5,8 +5,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use stepio_poll_loop::trace::ClockFn;
-
 // ANCHOR: clock
 /// The loop's monotonic clock: the time since the loop was created.
 ///
@@ -52,9 +50,8 @@ impl Clock {
         }
     }
 
-    /// A reader of [`elapsed`](Clock::elapsed) for any thread: the loop's
-    /// debug mode and tracer read the loop's time through it.
-    pub fn reader(&self) -> ClockFn {
+    /// A reader of [`elapsed`](Clock::elapsed) that any thread may call.
+    pub fn reader(&self) -> Arc<dyn Fn() -> Duration + Send + Sync> {
         let origin = self.origin;
         match &self.simulated {
             Some(now) => {
@@ -92,6 +89,13 @@ impl Clock {
             let to = u64::try_from(to.as_nanos()).unwrap_or(u64::MAX);
             now.fetch_max(to, Ordering::Relaxed);
         }
+    }
+
+    /// Moves a simulated clock forward by `by`, for a test of code that
+    /// measures time (as tokio's `time::advance`). Timers that come due fire
+    /// on the loop's next turn. A real clock cannot be moved: nothing happens.
+    pub fn advance(&self, by: Duration) {
+        self.jump_to(self.elapsed().saturating_add(by));
     }
 }
 

@@ -15,8 +15,7 @@ use std::sync::Arc;
 use std::task::Waker;
 use std::time::Duration;
 
-use stepio_poll_loop::trace::ClockFn;
-use stepio_poll_loop::{Driver, Handle, ReadyQueue, TraceEvent, Tracer, Unpark};
+use stepio_poll_loop::{Driver, Handle, ReadyQueue, Unpark, running_observer};
 
 use crate::{Clock, TimerKey, TimerWheel};
 
@@ -138,14 +137,12 @@ impl fmt::Debug for Timers {
 pub struct TimerDriver<D> {
     inner: D,
     timers: Rc<Timers>,
-    /// The loop's tracer, once tracing is on.
-    tracer: Option<Arc<Tracer>>,
 }
 
 impl<D: Driver> TimerDriver<D> {
     /// Wraps `inner`, firing the timers in `timers`.
     pub fn new(inner: D, timers: Rc<Timers>) -> TimerDriver<D> {
-        TimerDriver { inner, timers, tracer: None }
+        TimerDriver { inner, timers }
     }
 }
 
@@ -176,10 +173,8 @@ impl<D: Driver> Driver for TimerDriver<D> {
         }
         // The inner park may return early (a wake, or a spurious return);
         // the wheel fires only what is due, so nothing fires early.
-        let count = self.timers.fire(ready);
-        if let Some(tracer) = self.tracer.as_ref().filter(|_| count > 0) {
-            tracer.record(TraceEvent::TimerFired { count });
-        }
+        let fired = self.timers.fire(ready);
+        report_fired(fired);
         Ok(())
     }
 
@@ -191,14 +186,22 @@ impl<D: Driver> Driver for TimerDriver<D> {
         self.timers.clear();
         self.inner.close();
     }
-
-    fn clock(&self) -> Option<ClockFn> {
-        Some(self.timers.clock().reader())
-    }
-
-    fn set_tracer(&mut self, tracer: &Arc<Tracer>) {
-        self.tracer = Some(Arc::clone(tracer));
-        self.inner.set_tracer(tracer);
-    }
 }
 // ANCHOR_END: driver
+
+/// What the timer driver reports to the loop's observer: timers that came
+/// due and fired at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimersFired {
+    /// How many fired.
+    pub count: usize,
+}
+
+/// Tells the loop's observer, if it has one, that `count` timers fired.
+fn report_fired(count: usize) {
+    if count > 0 {
+        if let Some(observer) = running_observer() {
+            observer.event(&TimersFired { count });
+        }
+    }
+}

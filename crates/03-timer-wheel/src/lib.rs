@@ -53,7 +53,7 @@ use std::rc::Rc;
 use stepio_poll_loop::{Driver, EventLoop, LoopError, ThreadDriver};
 
 pub use clock::Clock;
-pub use driver::{TimerDriver, Timers};
+pub use driver::{TimerDriver, Timers, TimersFired};
 pub use sleep::{Elapsed, Sleep, sleep, sleep_until, timeout};
 pub use time::{LoopTime, TimerHandle};
 pub use wheel::{TimerKey, TimerWheel};

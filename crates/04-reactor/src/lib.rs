@@ -71,7 +71,7 @@ use stepio_poll_loop::{EventLoop, LoopError};
 use stepio_timer_wheel::Clock;
 
 pub use net::{ReadHalf, TcpListener, TcpStream, WriteHalf, is_out_of_resources};
-pub use reactor::{Direction, Reactor, Registry, Token, WakeFd};
+pub use reactor::{Direction, IoReady, Reactor, Registry, Token, WakeFd};
 pub use server::{serve, serve_with};
 
 // ANCHOR: new_event_loop

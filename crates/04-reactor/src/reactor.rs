@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use stepio_poll_loop::{Driver, ReadyQueue, TraceEvent, Tracer, Unpark};
+use stepio_poll_loop::{Driver, ReadyQueue, Unpark, running_observer};
 
 use crate::sys::{self, EpollEvent, Fd};
 
@@ -375,8 +375,6 @@ pub struct Reactor {
     wake: Arc<WakeFd>,
     /// The buffer `epoll_wait` fills; its length caps events per wait.
     events: Vec<MaybeUninit<EpollEvent>>,
-    /// The loop's tracer, once tracing is on.
-    tracer: Option<Arc<Tracer>>,
 }
 
 /// At most this many events per `epoll_wait`; more wait for the next turn.
@@ -395,7 +393,7 @@ impl Reactor {
         // read; it cannot fill up in practice (see `WakeFd::unpark`).
         sys::epoll_add(&registry.epoll, fd.raw(), sys::EPOLLIN | sys::EPOLLET, Token::WAKE)?;
         let wake = Arc::new(WakeFd { fd, state: AtomicU8::new(RUNNING) });
-        Ok(Reactor { registry, wake, events: vec![MaybeUninit::uninit(); EVENTS_PER_WAIT], tracer: None })
+        Ok(Reactor { registry, wake, events: vec![MaybeUninit::uninit(); EVENTS_PER_WAIT] })
     }
 
     /// The registry sources register with.
@@ -419,20 +417,16 @@ impl Driver for Reactor {
         // Awake. Wakes from here on need no system call: the loop collects
         // woken tasks right after `park` returns.
         self.wake.state.store(RUNNING, Ordering::Release);
+        let ready = result?;
         let mut io_events = 0;
-        for &EpollEvent { events, data } in result? {
+        for &EpollEvent { events, data } in ready {
             if data != Token::WAKE {
                 self.registry.dispatch(data, events);
                 io_events += 1;
-                if let Some(tracer) = &self.tracer {
-                    let bits = readiness_of(events);
-                    tracer.record(TraceEvent::IoReady {
-                        source: u64::from(Token::from_data(data).index),
-                        readable: bits & Direction::Read.ready_mask() != 0,
-                        writable: bits & Direction::Write.ready_mask() != 0,
-                    });
-                }
             }
+        }
+        if io_events > 0 {
+            report_ready(ready);
         }
         self.registry.events_seen.set(self.registry.events_seen.get() + io_events);
         self.registry.wake_collected();
@@ -446,12 +440,35 @@ impl Driver for Reactor {
     fn close(&mut self) {
         self.registry.clear_wakers();
     }
-
-    fn set_tracer(&mut self, tracer: &Arc<Tracer>) {
-        self.tracer = Some(Arc::clone(tracer));
-    }
 }
 // ANCHOR_END: reactor
+
+/// What the reactor reports to the loop's observer: a source that epoll
+/// said is ready.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IoReady {
+    /// The source's slot in the registry.
+    pub source: u64,
+    /// Ready to read (or closed).
+    pub readable: bool,
+    /// Ready to write.
+    pub writable: bool,
+}
+
+/// Tells the loop's observer, if it has one, which sources were ready.
+fn report_ready(ready: &[EpollEvent]) {
+    let Some(observer) = running_observer() else { return };
+    for &EpollEvent { events, data } in ready {
+        if data != Token::WAKE {
+            let bits = readiness_of(events);
+            observer.event(&IoReady {
+                source: u64::from(Token::from_data(data).index),
+                readable: bits & Direction::Read.ready_mask() != 0,
+                writable: bits & Direction::Write.ready_mask() != 0,
+            });
+        }
+    }
+}
 
 impl fmt::Debug for Reactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

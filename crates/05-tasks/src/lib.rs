@@ -75,7 +75,7 @@ use std::future::Future;
 use std::panic::Location;
 use std::sync::Arc;
 
-use stepio_poll_loop::{EventLoop, LoopError, TraceEvent, get_running_loop};
+use stepio_poll_loop::{EventLoop, LoopError, TaskEvent, get_running_loop};
 
 pub use error::TaskError;
 pub use future::BareFuture;
@@ -177,23 +177,32 @@ where
     }
     let registry = Registry::get_or_create(event_loop);
     let id = event_loop.next_task_number();
-    let tracer = event_loop.tracer();
-    if let Some(tracer) = tracer {
-        let future = std::any::type_name::<F>();
-        tracer.record(TraceEvent::Spawned {
-            task: id,
-            name: format!("Task-{id}"),
-            future,
-            location: spawned_at,
-        });
-    }
+    report_spawned::<F>(event_loop, id, spawned_at);
     // The one allocation: header, future, and later the output.
-    let cell = Arc::new(TaskCell::new(future, id, spawned_at, &registry, tracer.is_some()));
+    let cell = Arc::new(TaskCell::new(future, id, spawned_at, &registry));
     registry.insert(Arc::clone(&cell) as Arc<dyn task::LiveTask>);
     cell.schedule_first();
     Ok(Task::new(cell))
 }
 // ANCHOR_END: spawn
+
+/// Tells the loop's observer, if it has one, that task `number` was created.
+fn report_spawned<F>(event_loop: &EventLoop, number: u64, location: &'static Location<'static>) {
+    if let Some(observer) = event_loop.observer() {
+        let future = std::any::type_name::<F>();
+        observer.event(&TaskEvent::Spawned { number, future, location });
+    }
+}
+
+/// What a task reports to its loop's observer when it is renamed
+/// ([`Task::set_name`]); its other events are stage 2's `TaskEvent`s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRenamed {
+    /// The task's number (`Task-N` is `N`).
+    pub number: u64,
+    /// Its new name.
+    pub name: String,
+}
 
 #[cfg(test)]
 mod tests;

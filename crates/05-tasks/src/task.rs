@@ -36,10 +36,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, ThreadId};
 
-use stepio_poll_loop::debug::describe_task;
-use stepio_poll_loop::trace::TaskEnd;
 use stepio_poll_loop::{
-    DebugReport, EventLoop, PanicReport, PanicSource, Runnable, Scheduler, TraceEvent, WeakEventLoop,
+    EventLoop, PanicReport, PanicSource, Runnable, Scheduler, TaskEnd, TaskEvent, WeakEventLoop,
     panic_message,
 };
 
@@ -57,11 +55,12 @@ const SCHEDULED: u8 = 1 << 0;
 /// The task has finished: its future is dropped and its outcome stored.
 /// Set once, by the loop, and never cleared; wakes after it do nothing.
 const DONE: u8 = 1 << 1;
-/// The task was created on a loop that traces: its wakes are recorded.
-/// Set at creation and never changed. It lives in the state byte because a
-/// wake loads that byte anyway: testing it there costs no extra load.
-const TRACED: u8 = 1 << 2;
 // ANCHOR_END: state
+
+/// The task's loop had an observer when the task was made: its wakes are
+/// reported. Set at creation, never changed; kept in the state byte so that
+/// a wake tests it in the same instruction as the two bits above.
+const OBSERVED: u8 = 1 << 2;
 
 // ANCHOR: header
 /// The part of a task that does not depend on its future's type.
@@ -123,14 +122,14 @@ pub(crate) type DoneCallback<T> = Box<dyn FnOnce(&Task<T>)>;
 // SAFETY: a `TaskCell` is shared with other threads only through wakers,
 // which call `wake`, `wake_by_ref`, `clone` and `drop`. `wake` touches only
 // `header.state` (an atomic), `header.scheduler` (`Send + Sync`) and, to
-// trace the wake, `header.id` (a `u64` never written after creation).
+// report the wake to an observer, `header.id` (a `u64` never written after
+// creation).
 // Everything else (the future, the outcome, the callbacks, the `Cell`s) is
 // reached only from the loop's thread: through `Runnable::run`, which
 // asserts it was given the task's own loop (an `EventLoop` cannot leave its
 // thread); through the registry (an `Rc` inside the loop); and through
 // `Task` handles and `CurrentTask`s, which are `!Send` and made on that
-// thread. The loop also calls `describe` (the task's name, for debug mode)
-// on its own thread only. A waker may drop the last reference on another thread; `Drop`
+// thread. A waker may drop the last reference on another thread; `Drop`
 // below makes sure no non-`Send` value is dropped there.
 unsafe impl<F: Future + 'static> Send for TaskCell<F> {}
 // SAFETY: as for `Send`: the only fields used through `&TaskCell` on other
@@ -184,8 +183,8 @@ impl Header {
     }
 
     pub(crate) fn set_name(&self, name: String) {
-        if let Some(tracer) = self.scheduler.tracer() {
-            tracer.record(TraceEvent::Renamed { task: self.id, name: name.clone() });
+        if let Some(observer) = self.scheduler.observer() {
+            observer.event(&crate::TaskRenamed { number: self.id, name: name.clone() });
         }
         *self.name.borrow_mut() = Some(name);
     }
@@ -207,11 +206,12 @@ impl Header {
         self.event_loop.borrow().as_ref()?.upgrade()
     }
 
-    /// Records a wake on the loop's tracer. Runs on any thread: it reads
-    /// only `id` (never written after creation) and the scheduler.
-    fn trace_wake(&self) {
-        if let Some(tracer) = self.scheduler.tracer() {
-            tracer.record_wake(self.id);
+    /// Reports a wake to the loop's observer, if it has one. Runs on any
+    /// thread: it reads only `id` (never written after creation) and the
+    /// scheduler.
+    fn report_wake(&self) {
+        if let Some(observer) = self.scheduler.observer() {
+            observer.event(&TaskEvent::Woken { number: self.id });
         }
     }
 }
@@ -242,11 +242,14 @@ impl<F: Future + 'static> TaskCell<F> {
         id: u64,
         spawned_at: &'static Location<'static>,
         registry: &Registry,
-        traced: bool,
     ) -> TaskCell<F> {
         TaskCell {
             header: Header {
-                state: AtomicU8::new(if traced { SCHEDULED | TRACED } else { SCHEDULED }),
+                state: AtomicU8::new(if registry.scheduler.observer().is_some() {
+                    SCHEDULED | OBSERVED
+                } else {
+                    SCHEDULED
+                }),
                 scheduler: registry.scheduler.clone(),
                 id,
                 spawned_at,
@@ -274,37 +277,41 @@ impl<F: Future + 'static> TaskCell<F> {
 // ANCHOR: wake
 impl<F: Future + 'static> Wake for TaskCell<F> {
     fn wake(self: Arc<Self>) {
-        let state = self.header.state.fetch_or(SCHEDULED, Ordering::AcqRel);
-        // One test on the common path: not queued, not done, not traced.
-        if state & (SCHEDULED | DONE | TRACED) == 0 {
-            self.header.scheduler.clone().schedule(self);
-        } else if state & (SCHEDULED | DONE) == 0 {
-            self.traced_wake();
-        }
+        self.wake_by_ref();
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
         let state = self.header.state.fetch_or(SCHEDULED, Ordering::AcqRel);
-        if state & (SCHEDULED | DONE | TRACED) == 0 {
-            self.header.scheduler.schedule(Arc::clone(self) as Arc<dyn Runnable>);
-        } else if state & (SCHEDULED | DONE) == 0 {
-            Arc::clone(self).traced_wake();
+        // Only the first wake since the last run queues the task.
+        if state & (SCHEDULED | DONE) == 0 {
+            self.queue_woken(state);
         }
     }
 }
+// ANCHOR_END: wake
 
 impl<F: Future + 'static> TaskCell<F> {
-    /// A wake of a traced task: recorded, then queued. Out of line and
-    /// cold, so that the untraced wake saves no registers for it (inlined,
-    /// it cost every wake 7 instructions more, measured with callgrind).
+    /// Queues a woken task on its loop; `state` is what the wake found.
+    #[inline(always)]
+    fn queue_woken(self: &Arc<Self>, state: u8) {
+        // Both ends are tail calls, so the common one saves no registers
+        // for the rare one (a call before `schedule` cost 9 instructions a
+        // wake, counted with callgrind).
+        if state & OBSERVED != 0 {
+            return self.queue_observed_wake();
+        }
+        self.header.scheduler.schedule(Arc::clone(self) as Arc<dyn Runnable>);
+    }
+
+    /// [`queue_woken`](TaskCell::queue_woken) on a loop with an observer:
+    /// the wake is reported first.
     #[cold]
     #[inline(never)]
-    fn traced_wake(self: Arc<Self>) {
-        self.header.trace_wake();
-        self.header.scheduler.clone().schedule(self);
+    fn queue_observed_wake(self: &Arc<Self>) {
+        self.header.report_wake();
+        self.header.scheduler.schedule(Arc::clone(self) as Arc<dyn Runnable>);
     }
 }
-// ANCHOR_END: wake
 
 // ANCHOR: run
 impl<F: Future + 'static> Runnable for TaskCell<F> {
@@ -355,10 +362,6 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
     fn task_number(&self) -> Option<u64> {
         Some(self.header.id)
     }
-
-    fn describe(&self) -> String {
-        describe_task(&self.header.name(), std::any::type_name::<F>(), self.header.spawned_at)
-    }
 }
 // ANCHOR_END: run
 
@@ -372,14 +375,7 @@ impl<F: Future + 'static> TaskCell<F> {
             Ok(()) => outcome,
             Err(payload) => Err(TaskError::Panicked(panic_message(&*payload))),
         };
-        if let Some(tracer) = event_loop.tracer() {
-            let end = match &outcome {
-                Ok(_) => TaskEnd::Finished,
-                Err(TaskError::Cancelled) => TaskEnd::Cancelled,
-                Err(_) => TaskEnd::Panicked,
-            };
-            tracer.record(TraceEvent::Done { task: self.header.id, end });
-        }
+        report_done(event_loop, self.header.id, &outcome);
         *self.stage.borrow_mut() = Stage::Finished(outcome);
         self.header.state.fetch_or(DONE, Ordering::AcqRel);
 
@@ -418,6 +414,18 @@ impl<F: Future + 'static> TaskCell<F> {
 }
 // ANCHOR_END: finish
 
+/// Tells the loop's observer, if it has one, how task `number` ended.
+fn report_done<T>(event_loop: &EventLoop, number: u64, outcome: &Result<T, TaskError>) {
+    if let Some(observer) = event_loop.observer() {
+        let end = match outcome {
+            Ok(_) => TaskEnd::Finished,
+            Err(TaskError::Cancelled) => TaskEnd::Cancelled,
+            Err(_) => TaskEnd::Panicked,
+        };
+        observer.event(&TaskEvent::Done { number, end });
+    }
+}
+
 /// A done callback handed to the loop: counted in `pending_callbacks` until
 /// it has run or was dropped unrun.
 struct PendingCallback<T: 'static>(Task<T>);
@@ -444,13 +452,10 @@ impl<F: Future + 'static> LiveTask for TaskCell<F> {
             return;
         }
         self.header.cancel_requested.set(true);
-        if let Some(event_loop) = self.header.event_loop() {
-            if let Some(tracer) = event_loop.tracer() {
-                tracer.record(TraceEvent::Done { task: self.header.id, end: TaskEnd::Cancelled });
-            }
-            if event_loop.get_debug() {
-                event_loop.call_debug_handler(&DebugReport::PendingAtClose { what: self.describe() });
-            }
+        if let Some(observer) = self.header.event_loop().as_ref().and_then(EventLoop::observer) {
+            let number = self.header.id;
+            observer.event(&TaskEvent::PendingAtClose { number });
+            observer.event(&TaskEvent::Done { number, end: TaskEnd::Cancelled });
         }
         // The loop is closing; a destructor that panics now has nobody to
         // tell but the exception handler, and the task ends cancelled anyway.

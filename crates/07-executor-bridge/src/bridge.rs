@@ -3,10 +3,11 @@
 
 use std::fmt;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
-use stepio_poll_loop::{EventLoop, LoopError, Runnable, Scheduler, TraceEvent, Tracer, get_running_loop};
+use stepio_poll_loop::{EventLoop, LoopError, Observer, Runnable, Scheduler, get_running_loop};
 
 use crate::{ConcurrentFuture, ThreadPoolExecutor};
 
@@ -76,9 +77,9 @@ impl LoopExecutor for EventLoop {
                 &default.0
             }
         };
-        let submitted = match self.tracer() {
+        let submitted = match self.observer() {
             None => executor.submit(job),
-            Some(tracer) => executor.submit(traced(Arc::clone(tracer), job)),
+            Some(observer) => executor.submit(observed(Arc::clone(observer), job)),
         };
         submitted.map_err(|_| LoopError::Closed)
     }
@@ -100,29 +101,47 @@ impl LoopExecutor for EventLoop {
     }
 }
 
-// ANCHOR: traced
-/// `job`, recording on `tracer` when it starts and ends on its worker.
-fn traced<T>(tracer: Arc<Tracer>, job: impl FnOnce() -> T) -> impl FnOnce() -> T {
-    let number = tracer.next_job();
+// ANCHOR: observed_job
+/// `job`, reporting to `observer` when it starts and ends on its worker.
+fn observed<T>(observer: Arc<dyn Observer>, job: impl FnOnce() -> T) -> impl FnOnce() -> T {
+    static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
+    let number = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
     move || {
         let thread = thread::current().name().unwrap_or("a worker").to_owned();
-        tracer.record(TraceEvent::JobStarted { job: number, thread });
-        // Recorded on the way out even if the job panics (the pool catches
+        observer.event(&JobStarted { job: number, thread });
+        // Reported on the way out even if the job panics (the pool catches
         // the panic one level up).
-        let _finished = Finished(tracer, number);
+        let _finished = Finished(observer, number);
         job()
     }
 }
 
-/// Records `JobFinished` when dropped.
-struct Finished(Arc<Tracer>, u64);
+/// Reports `JobFinished` when dropped.
+struct Finished(Arc<dyn Observer>, u64);
 
 impl Drop for Finished {
     fn drop(&mut self) {
-        self.0.record(TraceEvent::JobFinished { job: self.1 });
+        self.0.event(&JobFinished { job: self.1 });
     }
 }
-// ANCHOR_END: traced
+// ANCHOR_END: observed_job
+
+/// What a job from `run_in_executor` reports to the loop's observer when a
+/// worker thread starts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobStarted {
+    /// The job's number, unique in the process.
+    pub job: u64,
+    /// The worker thread's name.
+    pub thread: String,
+}
+
+/// What a job reports when it ends on its worker, by return or by panic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobFinished {
+    /// The job's number.
+    pub job: u64,
+}
 
 /// The loop's default executor, made on first use.
 fn default_of(event_loop: &EventLoop) -> Result<Rc<DefaultExecutor>, LoopError> {

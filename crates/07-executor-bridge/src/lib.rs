@@ -55,7 +55,7 @@ pub mod bridge;
 pub mod future;
 pub mod pool;
 
-pub use bridge::{LoopExecutor, RemoteLoop, to_thread};
+pub use bridge::{JobFinished, JobStarted, LoopExecutor, RemoteLoop, to_thread};
 pub use future::{ConcurrentFuture, JobError};
 pub use pool::{ShutDown, ThreadPoolExecutor};
 

@@ -1,8 +1,8 @@
 use std::panic::Location;
 use std::time::Duration;
 
-use stepio_poll_loop::trace::Record;
-use stepio_poll_loop::{EventLoop, Trace, TraceEvent};
+use stepio::trace::Record;
+use stepio::{EventLoop, LoopDebug, Trace, TraceEvent};
 use stepio_tasks::create_task;
 
 use crate::ch09_slow_polls::{SlowPoll, slow_polls};

@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use stepio_poll_loop::{Trace, TraceEvent};
+use stepio::{Trace, TraceEvent};
 
 /// One poll that took too long.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -55,18 +55,22 @@
 //! | `asyncio.Lock`, `Event`, `Semaphore`, `BoundedSemaphore`, `Queue` | [`sync::Lock`], [`sync::Event`], [`sync::Semaphore`] (`::bounded`), [`sync::Queue`] |
 //! | `asyncio.CancelledError` | [`TaskError::Cancelled`]; the task's future is dropped |
 //! | `asyncio.TimeoutError` | [`Elapsed`] |
-//! | `PYTHONASYNCIODEBUG=1`, `loop.set_debug(True)` | `STEPIO_DEBUG=1`, [`EventLoop::set_debug`] |
-//! | `loop.slow_callback_duration = 0.1` | [`EventLoop::set_slow_callback_duration`] |
-//! | (none) | `STEPIO_TRACE=1`, `STEPIO_TRACE_FILE=trace.json`, [`run_traced`], [`EventLoop::start_tracing`]: a [`Trace`] drawn as a timeline or opened in Perfetto |
+//! | `PYTHONASYNCIODEBUG=1`, `loop.set_debug(True)` | `STEPIO_DEBUG=1`, [`LoopDebug::set_debug`] |
+//! | `loop.slow_callback_duration = 0.1` | [`LoopDebug::set_slow_callback_duration`] |
+//! | (none) | `STEPIO_TRACE=1`, `STEPIO_TRACE_FILE=trace.json`, [`run_traced`], [`LoopDebug::start_tracing`]: a [`Trace`] drawn as a timeline or opened in Perfetto |
 
 #![forbid(unsafe_code)]
 
+mod debug;
 pub mod sync;
+pub mod trace;
+pub mod watch;
 
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 
+pub use debug::{DebugReport, describe_task};
 pub use stepio_executor_bridge::{
     ConcurrentFuture, JobError, LoopExecutor, RemoteLoop, ThreadPoolExecutor, to_thread,
 };
@@ -74,13 +78,14 @@ pub use stepio_gather::{
     AsCompleted, Either, Gather, ReturnWhen, Spawned, Waited, as_completed, gather, gather_tasks, join_all,
     select, try_gather, wait, wait_for, wait_for_task,
 };
-pub use stepio_poll_loop::{
-    DebugReport, EventLoop, Handle, LoopError, Trace, TraceEvent, Tracer, get_running_loop,
-};
-pub use stepio_reactor::{TcpListener, TcpStream, new_event_loop};
+pub use stepio_poll_loop::{EventLoop, Handle, LoopError, get_running_loop};
+pub use stepio_reactor::TcpListener;
+pub use stepio_reactor::TcpStream;
 pub use stepio_tasks::{BareFuture, LoopTasks, Task, TaskError, create_task, current_task};
 pub use stepio_timer_wheel::{Elapsed, LoopTime, sleep, sleep_until, timeout};
 pub use stepio_waker::yield_now;
+pub use trace::{Trace, TraceEvent, Tracer};
+pub use watch::{LoopDebug, watch_as_env_says, watch_from_env};
 
 /// Runs `main` on a new loop (timers and the epoll reactor), then closes
 /// the loop, as `asyncio.run(main())`: tasks still pending are cancelled,
@@ -91,7 +96,23 @@ pub use stepio_waker::yield_now;
 /// A [`LoopError`] if the loop cannot be made (no epoll) or is misused
 /// (for example, `run` inside a running loop).
 pub fn run<F: Future>(main: F) -> Result<F::Output, LoopError> {
-    stepio_reactor::run(main)
+    let event_loop = new_event_loop().map_err(LoopError::Driver)?;
+    let output = event_loop.run_until_complete(main);
+    event_loop.close()?;
+    output
+}
+
+/// A new loop with timers and the epoll reactor, as
+/// `asyncio.new_event_loop()`, in debug mode or traced if the environment
+/// says so (`STEPIO_DEBUG=1`, `STEPIO_TRACE=1`, `STEPIO_TRACE_FILE`).
+///
+/// # Errors
+///
+/// When epoll or the eventfd cannot be created (out of file descriptors).
+pub fn new_event_loop() -> std::io::Result<EventLoop> {
+    let event_loop = stepio_reactor::new_event_loop()?;
+    watch_as_env_says(&event_loop);
+    Ok(event_loop)
 }
 
 // ANCHOR: serve

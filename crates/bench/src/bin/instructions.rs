@@ -14,6 +14,7 @@
 //! to count what tracing costs when it is on. Chapter 9 compares the counts
 //! before and after debug mode and tracing were added.
 
+use stepio::LoopDebug;
 use stepio_bench::workloads;
 use stepio_poll_loop::EventLoop;
 

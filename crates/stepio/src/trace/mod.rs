@@ -1,16 +1,16 @@
 //! Tracing: a record of what the loop did and when, to draw afterwards.
 //!
-//! With tracing on ([`EventLoop::start_tracing`](crate::EventLoop::start_tracing),
-//! or `STEPIO_TRACE=1`), the loop and the later stages append a [`Record`]
-//! to one [`Tracer`] for each thing that happens: a task spawned, polled,
+//! With tracing on ([`LoopDebug::start_tracing`](crate::LoopDebug::start_tracing),
+//! or `STEPIO_TRACE=1`), the loop's [`Watcher`](crate::watch::Watcher)
+//! appends a [`Record`] to one [`Tracer`] for each thing the loop and the
+//! stages report: a task spawned, polled,
 //! woken, finished; a callback run; a timer fired; a socket ready; a job
 //! started on a worker thread; the loop parked and unparked. A [`Trace`] is
 //! a copy of those records, which [`Trace::timeline`] draws as text and
 //! [`Trace::chrome_json`] writes in the Chrome trace event format, which
 //! Perfetto (<https://ui.perfetto.dev>) and `chrome://tracing` open.
 //!
-//! With tracing off, nothing here runs: the loop and the tasks test one
-//! `Option` and go on.
+//! With tracing off, nothing here runs.
 
 mod chrome;
 mod model;
@@ -24,6 +24,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
+
+pub use stepio_poll_loop::TaskEnd;
 
 // ANCHOR: clock_fn
 /// Where the tracer and the debug mode read the time: the time since the
@@ -133,17 +135,6 @@ pub enum TraceEvent {
     Unparked,
 }
 // ANCHOR_END: event
-
-/// How a task ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TaskEnd {
-    /// Its future returned.
-    Finished,
-    /// It panicked.
-    Panicked,
-    /// It was cancelled (or dropped when the loop closed).
-    Cancelled,
-}
 
 /// One event and when it happened, on the loop's clock.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,9 +5,7 @@
 
 use std::cell::RefCell;
 use std::future::poll_fn;
-use std::io;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Poll, Waker};
 use std::thread;
@@ -15,38 +13,21 @@ use std::time::Duration;
 
 use stepio_waker::yield_now;
 
+use stepio_poll_loop::ThreadDriver;
+use stepio_timer_wheel::{Clock, LoopTime, event_loop_with};
+
 use super::*;
-use crate::{DebugReport, Driver, EventLoop, ReadyQueue, ThreadDriver, Unpark};
+use crate::{DebugReport, EventLoop, LoopDebug};
 
-/// A thread driver with a clock the test moves by hand.
-struct FakeClockDriver {
-    inner: ThreadDriver,
-    nanos: Arc<AtomicU64>,
-}
-
-impl Driver for FakeClockDriver {
-    fn park(&mut self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> io::Result<()> {
-        self.inner.park(timeout, ready)
-    }
-
-    fn unparker(&self) -> Arc<dyn Unpark> {
-        self.inner.unparker()
-    }
-
-    fn clock(&self) -> Option<ClockFn> {
-        let nanos = Arc::clone(&self.nanos);
-        Some(Arc::new(move || Duration::from_nanos(nanos.load(Ordering::SeqCst))))
-    }
-}
-
-/// A loop on a fake clock, and a function that moves the clock forward.
+/// A loop on a simulated clock, and a function that moves the clock
+/// forward: no timers are filed, so only the test moves it.
 fn fake_clock_loop() -> (EventLoop, impl Fn(u64) + Clone + 'static) {
-    let nanos = Arc::new(AtomicU64::new(0));
-    let driver = FakeClockDriver { inner: ThreadDriver::new(), nanos: Arc::clone(&nanos) };
+    let event_loop = event_loop_with(ThreadDriver::new(), Clock::simulated());
+    let timers = event_loop.timers().unwrap();
     let advance = move |millis: u64| {
-        nanos.fetch_add(millis * 1_000_000, Ordering::SeqCst);
+        timers.clock().advance(Duration::from_millis(millis));
     };
-    (EventLoop::with_driver(Box::new(driver)), advance)
+    (event_loop, advance)
 }
 
 /// The debug reports of `event_loop`, collected.
@@ -147,7 +128,7 @@ fn a_slow_task_is_reported_by_number_future_and_place() {
             other => panic!("{other:?}"),
         })
         .collect();
-    let place = format!("crates/02-poll-loop/src/trace/tests.rs:{line}:16");
+    let place = format!("crates/stepio/src/trace/tests.rs:{line}:16");
     assert_eq!(
         described,
         [
@@ -170,10 +151,7 @@ fn debug_mode_reports_tasks_pending_at_close() {
     let reports = reports.take();
     assert_eq!(reports.len(), 1, "{reports:?}");
     let DebugReport::PendingAtClose { what } = &reports[0] else { panic!("{reports:?}") };
-    assert!(
-        what.starts_with("Task-1 (Pending, created at crates/02-poll-loop/src/trace/tests.rs:"),
-        "{what}"
-    );
+    assert!(what.starts_with("Task-1 (Pending, created at crates/stepio/src/trace/tests.rs:"), "{what}");
 }
 
 #[test]
@@ -327,4 +305,177 @@ fetch             |----#-----| still pending
 fn a_record_is_small_enough_for_the_documented_cap() {
     // MAX_RECORDS records of this size: the "about 80 MB" in the docs.
     assert!(std::mem::size_of::<Record>() <= 80, "{}", std::mem::size_of::<Record>());
+}
+
+// ------------------------------------------- what the stages report
+
+#[test]
+fn traced_tasks_carry_their_names_and_how_they_ended() {
+    use std::future::pending;
+
+    use crate::{LoopTasks, create_task};
+
+    let event_loop = EventLoop::new();
+    event_loop.start_tracing();
+    event_loop.set_debug(true);
+    // This test is about tasks pending at close. On a busy machine any
+    // poll here (the panicking one prints a message) may take 100 ms, and
+    // would be reported slow too: slowness is tested on a fake clock.
+    event_loop.set_slow_callback_duration(Duration::from_secs(3600));
+    event_loop.set_exception_handler(|_| {}); // the panic below is expected
+    let reports = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&reports);
+    event_loop.set_debug_handler(move |report: &DebugReport| sink.borrow_mut().push(report.to_string()));
+
+    let line = line!() + 1;
+    let forever = event_loop.create_task(pending::<()>()).unwrap();
+    forever.set_name("forever");
+    let (ok, bad, doomed) = event_loop
+        .run_until_complete(async {
+            let ok = create_task(async { 1 });
+            let bad = create_task(async { panic!("boom") });
+            let doomed = create_task(pending::<()>());
+            doomed.cancel();
+            (ok.await, bad.await, doomed.await)
+        })
+        .unwrap();
+    assert_eq!(ok.unwrap(), 1);
+    assert!(bad.unwrap_err().is_panic() && doomed.unwrap_err().is_cancelled());
+    event_loop.close().unwrap();
+
+    // Debug mode names the task left pending, by its new name.
+    let place = format!("crates/stepio/src/trace/tests.rs:{line}:30");
+    assert_eq!(
+        *reports.borrow(),
+        [format!(
+            "forever (Pending, created at {place}) was still pending when the loop closed; it was cancelled"
+        )]
+    );
+    let trace = event_loop.trace().unwrap();
+    let ends: Vec<_> = trace
+        .records
+        .iter()
+        .filter_map(|record| match record.event {
+            TraceEvent::Done { task, end } => Some((task, end)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            (2, TaskEnd::Finished),
+            (3, TaskEnd::Panicked),
+            (4, TaskEnd::Cancelled),
+            (0, TaskEnd::Finished),
+            (1, TaskEnd::Cancelled),
+        ]
+    );
+    assert!(
+        trace.records.iter().any(|r| r.event == TraceEvent::Renamed { task: 1, name: "forever".to_owned() })
+    );
+    let timeline = trace.timeline(40);
+    for row in ["forever ", "Task-2 traced_tasks", "Task-3 traced_tasks", "Task-4 Pending"] {
+        assert!(timeline.lines().any(|line| line.starts_with(row)), "no row {row:?} in\n{timeline}");
+    }
+    assert!(timeline.contains("| panicked at") && timeline.contains("| cancelled at"), "{timeline}");
+}
+
+#[test]
+fn traced_jobs_run_on_named_workers_and_wake_the_loop_from_there() {
+    use std::collections::BTreeSet;
+    use std::sync::mpsc;
+
+    use stepio_executor_bridge::{LoopExecutor, ThreadPoolExecutor};
+    use stepio_waker::testing::within;
+
+    use crate::get_running_loop;
+
+    within(Duration::from_secs(20), || {
+        let event_loop = stepio_reactor::new_event_loop().unwrap();
+        event_loop.start_tracing();
+        let pool = ThreadPoolExecutor::with_name(2, "traced");
+        let total = event_loop
+            .run_until_complete(async {
+                // The first job waits until the loop has run a callback, so
+                // the main future is already waiting for it when it ends.
+                let (release, gate) = mpsc::channel::<()>();
+                let first = get_running_loop()
+                    .unwrap()
+                    .run_in_executor(Some(&pool), move || {
+                        gate.recv().unwrap();
+                        1
+                    })
+                    .unwrap();
+                let second = get_running_loop().unwrap().run_in_executor(Some(&pool), || 2).unwrap();
+                get_running_loop().unwrap().call_soon(move || release.send(()).unwrap()).unwrap();
+                first.await.unwrap() + second.await.unwrap()
+            })
+            .unwrap();
+        assert_eq!(total, 3);
+        event_loop.close().unwrap();
+        pool.shutdown(true);
+
+        let trace = event_loop.trace().unwrap();
+        let mut started = Vec::new();
+        let mut finished = Vec::new();
+        let mut workers = Vec::new();
+        for record in &trace.records {
+            match &record.event {
+                TraceEvent::JobStarted { job, thread } => {
+                    assert!(thread.starts_with("traced_"), "{thread}");
+                    started.push(*job);
+                    workers.push(thread.clone());
+                }
+                TraceEvent::JobFinished { job } => finished.push(*job),
+                _ => {}
+            }
+        }
+        started.sort_unstable();
+        finished.sort_unstable();
+        assert_eq!((started, finished), (vec![1, 2], vec![1, 2]));
+        // The first job woke the main future from its worker: the wake
+        // names the worker's thread.
+        let from_worker = trace.records.iter().any(|record| {
+            matches!(&record.event, TraceEvent::Woken { task: 0, from: Some(thread) } if thread.starts_with("traced_"))
+        });
+        assert!(from_worker, "{trace:?}");
+        // Which worker takes which job is the OS scheduler's choice (the first
+        // worker may not have started before the second takes both jobs), so
+        // the check is that every worker that ran a job has its row, which
+        // counts the jobs it ran.
+        let timeline = trace.timeline(40);
+        for thread in workers.iter().collect::<BTreeSet<_>>() {
+            let jobs = workers.iter().filter(|worker| *worker == thread).count();
+            let note = if jobs == 1 { "| 1 job".to_owned() } else { format!("| {jobs} jobs") };
+            let row = timeline.lines().find(|line| line.starts_with(thread.as_str()));
+            assert!(
+                row.is_some_and(|row| row.ends_with(&note)),
+                "no row for {thread} with {note}:\n{timeline}"
+            );
+        }
+    });
+}
+
+#[test]
+fn a_traced_loop_records_sockets_ready_and_its_parks() {
+    use crate::{TcpListener, TcpStream, run_traced, wait_for};
+
+    let exchange = async {
+        let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        client.write_all(b"ping").await.unwrap();
+        let mut buf = [0; 4];
+        server.read_exact(&mut buf).await.unwrap();
+        buf
+    };
+    let (echoed, trace) = run_traced(wait_for(exchange, Duration::from_secs(20))).unwrap();
+    assert_eq!(echoed.expect("the test hung"), *b"ping");
+    let readable =
+        trace.records.iter().filter(|r| matches!(r.event, TraceEvent::IoReady { readable: true, .. }));
+    assert!(readable.count() >= 1, "the server side became readable: {trace:?}");
+    let parks = trace.records.iter().filter(|r| matches!(r.event, TraceEvent::Parked { .. })).count();
+    let unparks = trace.records.iter().filter(|r| r.event == TraceEvent::Unparked).count();
+    assert_eq!(parks, unparks);
+    assert!(trace.timeline(40).contains(" I/O event"));
 }

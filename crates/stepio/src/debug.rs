@@ -22,7 +22,7 @@ pub const DEFAULT_SLOW_CALLBACK: Duration = Duration::from_millis(100);
 
 // ANCHOR: debug_report
 /// What debug mode found, handed to the debug handler
-/// ([`EventLoop::set_debug_handler`](crate::EventLoop::set_debug_handler)).
+/// ([`LoopDebug::set_debug_handler`](crate::LoopDebug::set_debug_handler)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DebugReport {
