@@ -322,3 +322,48 @@ fn declarations_are_found_with_variants_and_trait_items() {
     let names: Vec<String> = declared(code).into_iter().collect();
     assert_eq!(names, ["A", "E", "One", "T", "Three", "Two", "c", "f", "g"]);
 }
+
+/// The numbers that follow "stage", "stages", "chapter" or "chapters" in
+/// `text`, however capitalized (`stage 5`, `stage-4`, `Stages 3 to 7`
+/// gives 3).
+fn stage_numbers(text: &str) -> Vec<u32> {
+    let lower = text.to_lowercase();
+    let mut found = Vec::new();
+    for word in ["stage", "chapter"] {
+        for (at, _) in lower.match_indices(word) {
+            let rest = lower[at + word.len()..].trim_start_matches('s');
+            let rest = rest.strip_prefix([' ', '-']).unwrap_or("");
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(number) = digits.parse() {
+                found.push(number);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_stage_names_a_later_stage() {
+    // ARCHITECTURE.md's list of extension points is the one place that
+    // says which later stage uses what.
+    let root = repo_root();
+    let mut found = Vec::new();
+    for (&stage, dir) in stage_crates(&root).iter().filter(|(stage, _)| **stage <= 7) {
+        for file in rust_sources(&dir.join("src")) {
+            let text = fs::read_to_string(&file).unwrap();
+            for (index, line) in text.lines().enumerate() {
+                if let Some(later) = stage_numbers(line).into_iter().find(|&n| n > stage) {
+                    let place = file.strip_prefix(&root).unwrap().display();
+                    found.push(format!("{place}:{}: stage {later}: {}", index + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "comments that name a later stage:\n{}", found.join("\n"));
+}
+
+#[test]
+fn stage_numbers_are_read_from_prose() {
+    assert_eq!(stage_numbers("Stage 5 keeps; a stage-4 loop; stages 3 to 7"), [5, 4, 3]);
+    assert_eq!(stage_numbers("chapter 9's trace; the stage's own"), [9]);
+}

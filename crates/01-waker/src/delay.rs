@@ -3,7 +3,7 @@
 //! This is how several tutorials build `sleep`, and it works: the first poll
 //! starts a thread that sleeps until the deadline and then wakes the task.
 //! It also costs a thread (about 8 KiB of kernel state and a stack) per
-//! pending timer, which is why stage 3 replaces it with a timing wheel that
+//! pending timer, which is why a timing wheel that
 //! the loop itself drives.
 
 use std::future::Future;

@@ -24,7 +24,8 @@ enum Half<F: Future> {
 /// Runs `a` and `b` concurrently on the current task and returns both outputs.
 ///
 /// Both are polled on every wake-up of the task: simple, and fine for two
-/// children. Stage 6 shows how to poll only the children that were woken.
+/// children. Polling only the children that were woken needs a waker per
+/// child.
 ///
 /// # Examples
 ///
@@ -95,8 +96,8 @@ pub struct JoinVec<F: Future> {
 ///
 /// Like [`join`], it polls every unfinished child on every wake-up: with
 /// `n` children that each wake once, that is O(n²) polls. Fine for the
-/// handful of clients in chapter 4's examples; chapter 6's `gather` polls
-/// only the children that were woken.
+/// handful of clients in the examples; a `gather` with a waker per child
+/// polls only the children that were woken.
 ///
 /// # Examples
 ///

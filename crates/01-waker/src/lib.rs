@@ -33,17 +33,11 @@
 //! assert!(start.elapsed() >= Duration::from_millis(10));
 //! ```
 //!
-//! ## Where this sits
-//!
-//! Stage 2 (`stepio-poll-loop`) uses the [`Parker`] as the innermost driver of
-//! its event loop and keeps one waker per task instead of one per `block_on`.
-//!
 //! ## What this stage deliberately leaves out
 //!
-//! - Running more than one top-level future: that needs a queue of tasks,
-//!   which is stage 2.
+//! - Running more than one top-level future: that needs a queue of tasks.
 //! - Efficient timers: [`Delay`] spends a thread per pending timer on purpose,
-//!   so that stage 3 has something to improve on.
+//!   so that a timing wheel has something to improve on.
 //! - Allocation-free combinators: [`join`](fn@join) boxes its children to avoid
 //!   `unsafe` pin projection.
 

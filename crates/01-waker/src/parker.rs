@@ -2,8 +2,8 @@
 //!
 //! `std::thread::park` almost does this job, but its token is shared with
 //! everything else that may unpark the thread, and it may return spuriously.
-//! A parker of our own has one owner, one meaning, and a timeout, and the
-//! poll loop of stage 2 uses it as its innermost driver.
+//! A parker of our own has one owner, one meaning, and a timeout: what an
+//! event loop needs to sleep on.
 
 use std::cell::Cell;
 use std::marker::PhantomData;

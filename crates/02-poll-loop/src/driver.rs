@@ -5,10 +5,9 @@
 //! happens (an `unpark` from a waker on any thread, a timer, an I/O event),
 //! turns what happened into ready work, and returns.
 //!
-//! Drivers nest, each one wrapping the next:
-//! this stage's [`ThreadDriver`] only parks the thread; stage 3 wraps a driver
-//! in timers (its park timeout becomes the next deadline); stage 4 replaces
-//! the innermost parker with `epoll`. The loop never changes.
+//! Drivers can nest, each one wrapping the next: a driver with timers can
+//! shorten the wait of the one it wraps to the next deadline. This stage's
+//! [`ThreadDriver`] only parks the thread. The loop never changes.
 
 use std::io;
 use std::sync::Arc;

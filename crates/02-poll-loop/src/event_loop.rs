@@ -51,7 +51,7 @@ pub(crate) struct Core {
     pub(crate) from_driver: RefCell<ReadyQueue>,
     /// A reused buffer for the ids taken out of `shared`.
     pub(crate) woken: RefCell<Vec<TaskId>>,
-    /// A reused buffer for the stage 5 tasks taken out of `shared`.
+    /// A reused buffer for the scheduled tasks taken out of `shared`.
     pub(crate) injected: RefCell<Vec<Arc<dyn Runnable>>>,
     pub(crate) tasks: RefCell<Tasks>,
     /// What wakers on any thread reach.
@@ -124,7 +124,7 @@ impl EventLoop {
     }
 
     /// A loop that sleeps on `driver` when idle. Later stages pass drivers
-    /// with timers (stage 3) and epoll (stage 4).
+    /// that wrap others (timers around a parker, say).
     pub fn with_driver(driver: Box<dyn Driver>) -> EventLoop {
         let shared = Shared::new(driver.unparker());
         let event_loop = EventLoop {
@@ -286,7 +286,8 @@ impl EventLoop {
             }
         }
         drop(tasks);
-        // Stage 5 drops its pending tasks here; whatever they wake on the way
+        // Close hooks drop what other stages keep (their pending tasks);
+        // whatever they wake on the way
         // is injected, and then dropped with the injection queue.
         let hooks = std::mem::take(&mut *self.core.close_hooks.borrow_mut());
         for hook in hooks {

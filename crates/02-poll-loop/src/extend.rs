@@ -50,7 +50,8 @@ impl EventLoop {
     }
 
     /// Registers `hook` to run once when the loop is closed, after pending
-    /// callbacks are cancelled and before the driver closes. Stage 5 drops
+    /// callbacks are cancelled and before the driver closes. A stage that keeps
+    /// tasks of its own drops
     /// its pending tasks this way. On a closed loop, `hook` runs at once.
     pub fn on_close(&self, hook: impl FnOnce() + 'static) {
         if self.is_closed() {
@@ -61,7 +62,7 @@ impl EventLoop {
     }
 
     /// A number for a new task, counting from 1 on each loop: asyncio's
-    /// `Task-1`, `Task-2`, ... Stage 2's `spawn` and stage 5's
+    /// `Task-1`, `Task-2`, ... `spawn` and every other kind of
     /// `create_task` both take theirs from here.
     pub fn next_task_number(&self) -> u64 {
         let number = self.core.next_task.get();
@@ -69,7 +70,7 @@ impl EventLoop {
         number
     }
 
-    /// A [`Scheduler`] that queues stage 5's tasks on this loop from any
+    /// A [`Scheduler`] that queues self-owning tasks on this loop from any
     /// thread.
     pub fn scheduler(&self) -> Scheduler {
         Scheduler::new(Arc::clone(&self.core.shared))
@@ -112,7 +113,7 @@ impl EventLoop {
 }
 
 /// A reference to a loop that does not keep it alive, from
-/// [`EventLoop::downgrade`]. Stage 5's bare futures hold one, to schedule
+/// [`EventLoop::downgrade`]. A future completed later holds one, to schedule
 /// their done callbacks without keeping a dropped loop in memory.
 #[derive(Clone)]
 pub struct WeakEventLoop {

@@ -57,7 +57,7 @@ impl Handle {
     /// Wraps `callback` in a handle without scheduling it.
     ///
     /// The loop's own `call_soon` is the usual way to get a handle; drivers
-    /// (the timers of stage 3) use this to make one that they push onto the
+    /// (timers, say) use this to make one that they push onto the
     /// ready queue later.
     pub fn new(callback: impl FnOnce() + 'static) -> Handle {
         Handle { entry: Rc::new(Entry { cancelled: Cell::new(false), callback: Cell::new(Some(callback)) }) }

@@ -28,9 +28,9 @@
 //! ## Where this sits
 //!
 //! It takes the [`Parker`](stepio_waker::Parker) of stage 1 as its innermost
-//! driver ([`ThreadDriver`]). Stage 3 wraps a driver in a timer wheel, stage 4
-//! swaps the parker for epoll, stage 5 gives tasks handles with results and
-//! cancellation. None of them changes [`EventLoop`]'s turn.
+//! driver ([`ThreadDriver`]). What is built on it adds drivers and kinds of
+//! tasks through the loop's extension points (`ARCHITECTURE.md` lists
+//! them); none of it changes [`EventLoop`]'s turn.
 //!
 //! ## Layout
 //!
@@ -39,22 +39,22 @@
 //! - [`handle`]: `Handle`, a cancellable scheduled callback.
 //! - [`ready`]: the ready queue drivers push callbacks to.
 //! - [`task`]: the task slab and the wakers that requeue tasks.
-//! - [`schedule`]: `Runnable` and `Scheduler`, through which stage 5's
-//!   tasks (one allocation each) are queued and run.
+//! - [`schedule`]: `Runnable` and `Scheduler`, through which tasks that
+//!   own themselves are queued and run.
 //! - [`error`]: `LoopError`, with asyncio's messages.
 //! - [`observe`]: the `Observer` hook, through which a loop can be watched
 //!   while it works.
 //!
 //! ## What this stage deliberately leaves out
 //!
-//! - Time: no `call_later` or `sleep` (stage 3).
-//! - I/O: no sockets (stage 4).
+//! - Time: no `call_later` or `sleep` yet.
+//! - I/O: no sockets yet.
 //! - Task results and cancellation: a spawned task returns `()` and cannot be
-//!   awaited (stage 5).
+//!   awaited.
 //! - `call_soon_threadsafe`: other threads can wake tasks, not schedule
-//!   callbacks (stage 7).
+//!   callbacks.
 //! - Speed: a wake takes a mutex even on the loop's own thread, and a task
-//!   costs two allocations. Stage 5 measures and removes both.
+//!   costs two allocations.
 
 #![forbid(unsafe_code)]
 

@@ -13,7 +13,7 @@ pub enum PanicSource {
     Callback,
     /// A task from `spawn`; the task is dropped.
     Task(TaskId),
-    /// A failed task (stage 5's) whose error nobody looked at, reported when
+    /// A failed task whose error nobody looked at, reported when
     /// the last handle to it is gone, as asyncio's "Task exception was never
     /// retrieved". The message names the task.
     NeverRetrieved,

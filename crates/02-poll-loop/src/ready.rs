@@ -40,7 +40,7 @@ pub struct ReadyQueue {
 
 impl ReadyQueue {
     /// Queues a callback at the back. Drivers use this for callbacks that
-    /// became due (timers, in stage 3).
+    /// became due (timers).
     pub fn push(&mut self, handle: Handle) {
         self.items.push_back(Work::Callback(handle));
     }

@@ -1,10 +1,10 @@
-//! The door later stages use to put their own tasks on the ready queue.
+//! The door through which tasks that own themselves reach the ready queue.
 //!
-//! Stage 2's [`spawn`](crate::EventLoop::spawn) keeps tasks in the loop's
-//! slab: two allocations per task, and a mutex on every wake. Stage 5 keeps
-//! each task in one allocation of its own instead, and needs only two things
-//! from the loop: a way to queue that allocation when it is woken (a
-//! [`Scheduler`]), and a call back to run it (the [`Runnable`] trait).
+//! [`spawn`](crate::EventLoop::spawn) keeps tasks in the loop's slab: two
+//! allocations per task, and a mutex on every wake. A task kept in one
+//! allocation of its own needs only two things from the loop: a way to
+//! queue that allocation when it is woken (a [`Scheduler`]), and a call back
+//! to run it (the [`Runnable`] trait).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -15,7 +15,7 @@ use crate::observe::Observer;
 use crate::task::Shared;
 
 // ANCHOR: runnable
-/// A task that the loop runs without owning it: stage 5's tasks.
+/// A task that the loop runs without owning it.
 ///
 /// The loop holds an `Arc<dyn Runnable>` on its ready queue for each queued
 /// task, and calls [`run`](Runnable::run) once per entry. It is `Send +
@@ -30,7 +30,7 @@ pub trait Runnable: Send + Sync + 'static {
     /// non-`Send` future needs to know.
     fn run(self: Arc<Self>, event_loop: &EventLoop);
 
-    /// The task's number, if this is a task (stage 5's `Task-N` is `N`),
+    /// The task's number, if this is a task (`Task-N` is `N`),
     /// for an observer. The default, `None`, says it is a callback.
     fn task_number(&self) -> Option<u64> {
         None

@@ -180,7 +180,7 @@ impl MainWaker {
     }
 }
 
-/// A boxed task future; stage 2 tasks return nothing (stage 5 adds results).
+/// A boxed task future; these tasks return nothing.
 pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = ()>>>;
 
 /// One slot of the task slab.
@@ -287,9 +287,9 @@ impl EventLoop {
     /// Spawns `future` as a task: the loop polls it on the next turn, and
     /// again each time its waker is called, until it finishes.
     ///
-    /// This is asyncio's `loop.create_task()` without the task handle: stage 5
-    /// adds handles that can be awaited and cancelled. A task that panics is
-    /// reported to the exception handler and dropped.
+    /// This is asyncio's `loop.create_task()` without the task handle: there
+    /// is nothing to await or cancel. A task that panics is reported to the
+    /// exception handler and dropped.
     ///
     /// # Errors
     ///

@@ -3,7 +3,7 @@
 //! The loop of stage 2 is not changed. It still asks its driver to park,
 //! with no timeout when it has nothing to do. A [`TimerDriver`] shortens
 //! that wait to the next deadline, passes it on to the driver it wraps (the
-//! thread parker now, epoll in stage 4), and when the inner park returns,
+//! thread parker, or epoll), and when the inner park returns,
 //! fires every timer that is due: a `call_later` callback goes on the ready
 //! queue; a sleeping task is woken.
 

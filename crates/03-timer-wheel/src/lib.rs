@@ -35,9 +35,8 @@
 //! ## What this stage deliberately leaves out
 //!
 //! - Sub-millisecond waits in epoll: the thread parker of stage 2 already
-//!   sleeps to the nanosecond; stage 4 keeps that with `epoll_pwait2`.
-//! - `wait_for` on tasks: stage 6 (this stage has [`timeout`] for futures,
-//!   added with stage 4, whose reads need it).
+//!   sleeps to the nanosecond.
+//! - `wait_for` on tasks (this stage has [`timeout`] for futures).
 
 #![forbid(unsafe_code)]
 
@@ -67,7 +66,7 @@ pub fn new_event_loop() -> EventLoop {
 
 /// A loop with timers on `clock`, parking on `inner` when idle.
 ///
-/// Stage 4 passes its epoll reactor as `inner`. Tests pass
+/// An epoll reactor can be `inner`. Tests pass
 /// [`Clock::simulated`] to run timer logic without waiting.
 pub fn event_loop_with(inner: impl Driver + 'static, clock: Clock) -> EventLoop {
     let timers = Rc::new(Timers::new(clock));

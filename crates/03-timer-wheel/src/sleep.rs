@@ -131,8 +131,7 @@ impl fmt::Debug for Sleep {
 /// time ran out first. On timeout the future is dropped, which cancels
 /// whatever it was waiting for (a read, a sleep).
 ///
-/// This is the timer half of asyncio's `wait_for`; stage 6 builds
-/// `wait_for` for tasks on it.
+/// This is the timer half of asyncio's `wait_for`.
 ///
 /// # Panics
 ///

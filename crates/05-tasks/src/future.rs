@@ -25,7 +25,7 @@ use crate::TaskError;
 /// it meanwhile, and each gets a clone of the outcome. Done callbacks run
 /// through the loop, as a task's do.
 ///
-/// It belongs to one loop's thread (it is not `Send`); chapter 7 brings
+/// It belongs to one loop's thread (it is not `Send`); a thread pool brings
 /// results from other threads.
 pub struct BareFuture<T> {
     inner: Rc<Inner<T>>,

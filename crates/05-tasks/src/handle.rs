@@ -149,8 +149,8 @@ impl<T: 'static> Task<T> {
 
     /// Whether the task finished with a panic or an exception (not a
     /// cancellation), without counting as looking at it: a failure seen
-    /// only through `failed` is still reported as never retrieved. Stage 6's
-    /// `wait(FirstException)` asks this.
+    /// only through `failed` is still reported as never retrieved. A
+    /// combinator that waits for the first failure asks this.
     pub fn failed(&self) -> bool {
         matches!(self.cell.outcome().as_deref(), Some(Err(err)) if err.is_failure())
     }

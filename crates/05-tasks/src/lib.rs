@@ -36,8 +36,7 @@
 //! on the waking thread, with no lock), and the
 //! [`Runnable`](stepio_poll_loop::Runnable) trait, through which the loop
 //! runs it. Timers (stage 3) and sockets (stage 4) wake these tasks like
-//! any other. Stage 6 gathers and waits on many tasks; stage 7 adds results
-//! from other threads.
+//! any other.
 //!
 //! Each task is one allocation: an `Arc` holding its header, its future and
 //! then its output (see `src/task.rs`). Stage 2's `spawn` took two, and a mutex
@@ -54,8 +53,8 @@
 //!
 //! ## What this stage deliberately leaves out
 //!
-//! - Gathering and waiting on many tasks at once (stage 6).
-//! - Tasks on other threads, and futures completed from them (stage 7).
+//! - Gathering and waiting on many tasks at once.
+//! - Tasks on other threads, and futures completed from them.
 //! - A catchable `CancelledError`: a cancelled Rust future is dropped, not
 //!   resumed with an error (see [`Task::cancel`]).
 //! - Cancelling what a cancelled task awaits: asyncio cancels the awaited
