@@ -86,3 +86,42 @@ fn a_broken_include_names_chapter_and_line() {
         problems[1]
     );
 }
+
+/// Words that belong to the team's tracker, not to a reader's book.
+const TRACKER_WORDS: &[&str] = &["brief", "issue", "issues", "commit", "commits", "session", "sessions"];
+
+/// The tracker words in `text`, as "line: word" (a peer project's
+/// `issue #123` is a citation, and allowed).
+fn tracker_words(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let lower = line.to_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '#').collect();
+        for (at, word) in words.iter().enumerate() {
+            let cited = words.get(at + 1).is_some_and(|next| next.starts_with('#'));
+            if TRACKER_WORDS.contains(word) && !cited {
+                found.push(format!("{}: {word}", index + 1));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_book_speaks_to_readers_not_to_the_tracker() {
+    let root = repo_root();
+    let mut found = Vec::new();
+    for chapter in markdown_files(&root.join("book/src")) {
+        let shown = chapter.strip_prefix(&root).unwrap().display().to_string();
+        for hit in tracker_words(&fs::read_to_string(&chapter).unwrap()) {
+            found.push(format!("{shown}:{hit}"));
+        }
+    }
+    assert!(found.is_empty(), "the book speaks of the tracker:\n{}", found.join("\n"));
+}
+
+#[test]
+fn tracker_words_are_found_and_citations_allowed() {
+    let text = "As the brief says.\ntokio issue #5021 measured it.\nFixed in a commit.";
+    assert_eq!(tracker_words(text), ["1: brief", "3: commit"]);
+}
