@@ -10,6 +10,12 @@
 
 #[path = "ch01_state_machine.rs"]
 mod ch01_state_machine;
+#[path = "ch01_step1_busy_poll.rs"]
+mod ch01_step1_busy_poll;
+#[path = "ch01_step2_lost_wake.rs"]
+mod ch01_step2_lost_wake;
+#[path = "ch01_step3_parker.rs"]
+mod ch01_step3_parker;
 #[path = "ch02_call_soon.rs"]
 mod ch02_call_soon;
 #[path = "ch02_lazy_coroutine.rs"]
@@ -93,6 +99,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("The stepio tour: every chapter example so far, in order.");
 
     chapter("Chapter 1: futures, wakers and block_on");
+    example("ch01_step1_busy_poll");
+    ch01_step1_busy_poll::main();
+    example("ch01_step2_lost_wake (waits 2 s on purpose)");
+    ch01_step2_lost_wake::main();
+    example("ch01_step3_parker");
+    ch01_step3_parker::main();
     example("ch01_state_machine");
     ch01_state_machine::main();
 

@@ -16,5 +16,6 @@
 pub mod book;
 pub mod cli;
 pub mod compare;
+pub mod cpu;
 pub mod json;
 pub mod servers;

@@ -125,3 +125,93 @@ fn tracker_words_are_found_and_citations_allowed() {
     let text = "As the brief says.\ntokio issue #5021 measured it.\nFixed in a commit.";
     assert_eq!(tracker_words(text), ["1: brief", "3: commit"]);
 }
+
+/// What is wrong with one SVG figure's text, if anything: not a single
+/// `<svg>` element with balanced tags, no `<title>` (what a screen reader
+/// says), or no `<text>` (words drawn as outlines cannot be searched or
+/// read aloud).
+fn svg_problem(svg: &str) -> Option<String> {
+    let mut open: Vec<String> = Vec::new();
+    let mut rest = svg;
+    let mut roots = 0;
+    while let Some(start) = rest.find('<') {
+        let Some(end) = rest[start..].find('>') else { return Some("a tag is not closed".into()) };
+        let tag = &rest[start + 1..start + end];
+        rest = &rest[start + end + 1..];
+        if tag.starts_with('?') || tag.starts_with('!') {
+            continue;
+        }
+        let name: String =
+            tag.trim_start_matches('/').chars().take_while(|c| !c.is_whitespace() && *c != '/').collect();
+        if tag.starts_with('/') {
+            if open.pop().as_deref() != Some(name.as_str()) {
+                return Some(format!("`</{name}>` closes nothing open"));
+            }
+        } else if !tag.ends_with('/') {
+            if open.is_empty() {
+                roots += 1;
+                if name != "svg" {
+                    return Some(format!("the root element is `<{name}>`, not `<svg>`"));
+                }
+            }
+            open.push(name);
+        } else if open.is_empty() {
+            return Some("an element outside `<svg>`".into());
+        }
+    }
+    if !open.is_empty() {
+        return Some(format!("`<{}>` is never closed", open.join("> <")));
+    }
+    if roots != 1 {
+        return Some(format!("{roots} root elements"));
+    }
+    if !svg.contains("<title>") {
+        return Some("no `<title>`".into());
+    }
+    if !svg.contains("<text") {
+        return Some("no `<text>`: words must be text, not outlines".into());
+    }
+    None
+}
+
+#[test]
+fn every_figure_is_well_formed_and_used_and_every_use_exists() {
+    let root = repo_root();
+    let figures_dir = root.join("book/src/figures");
+    let figures: Vec<String> = fs::read_dir(&figures_dir)
+        .map(|entries| entries.map(|e| e.unwrap().file_name().into_string().unwrap()).collect())
+        .unwrap_or_default();
+    let chapters: Vec<String> =
+        markdown_files(&root.join("book/src")).iter().map(|path| fs::read_to_string(path).unwrap()).collect();
+    let mut problems = Vec::new();
+    for name in &figures {
+        if !name.ends_with(".svg") {
+            problems.push(format!("{name}: figures are SVG, with their source"));
+            continue;
+        }
+        if let Some(problem) = svg_problem(&fs::read_to_string(figures_dir.join(name)).unwrap()) {
+            problems.push(format!("{name}: {problem}"));
+        }
+        if !chapters.iter().any(|text| text.contains(&format!("figures/{name}"))) {
+            problems.push(format!("{name}: no chapter shows it"));
+        }
+    }
+    for text in &chapters {
+        for (at, _) in text.match_indices("figures/") {
+            let name: String = text[at + 8..].chars().take_while(|c| !matches!(c, ')' | '"' | ' ')).collect();
+            if !figures.contains(&name) {
+                problems.push(format!("figures/{name} is shown but does not exist"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "figures:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn a_broken_figure_is_reported() {
+    let good = "<?xml version=\"1.0\"?><svg><title>t</title><g><text>x</text><path d=\"\"/></g></svg>";
+    assert_eq!(svg_problem(good), None);
+    assert!(svg_problem("<svg><title>t</title><text>x</svg>").is_some());
+    assert!(svg_problem("<svg><title>t</title><path/></svg>").unwrap().contains("no `<text>`"));
+    assert!(svg_problem("<svg><text>x</text></svg>").unwrap().contains("no `<title>`"));
+}
