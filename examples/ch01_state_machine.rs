@@ -61,7 +61,10 @@ impl Future for WaitAndReport {
                         return Poll::Pending;
                     }
                     let elapsed = start.elapsed().as_secs_f64();
-                    println!("{name}: back after {elapsed:.4} s, on thread {}", thread_name());
+                    println!(
+                        "{name}: back after {elapsed:.4} s, on thread {}",
+                        thread_name()
+                    );
                     return Poll::Ready(());
                 }
                 WaitAndReport::Done => panic!("WaitAndReport polled after it finished"),
@@ -75,7 +78,8 @@ impl Future for WaitAndReport {
 /// Runs the scenario (the tour calls this too).
 pub fn main() {
     let start = Instant::now();
-    let first = WaitAndReport::Start { name: "coroutine 1 (state machine)", secs: 5, start };
+    let first =
+        WaitAndReport::Start { name: "coroutine 1 (state machine)", secs: 5, start };
     let second = wait_and_report("coroutine 2 (async fn)", 5, start);
     println!("both coroutines created; nothing has run yet");
 

@@ -54,7 +54,10 @@ pub fn main() {
     // before the executor starts to wait.
     match sleepy_block_on(yield_now(), Duration::from_secs(2)) {
         Some(()) => println!("{:.4}: ready", start.elapsed().as_secs_f64()),
-        None => println!("{:.4}: still waiting; the wake was lost", start.elapsed().as_secs_f64()),
+        None => println!(
+            "{:.4}: still waiting; the wake was lost",
+            start.elapsed().as_secs_f64()
+        ),
     }
 }
 // ANCHOR_END: main

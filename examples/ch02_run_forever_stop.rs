@@ -44,7 +44,10 @@ fn stop_too_early() -> Result<(), LoopError> {
     event_loop.spawn(task(3, start))?;
     event_loop.run_forever()?;
     let unfinished = event_loop.task_count();
-    println!("loop stopped at {:.4} s; {unfinished} task never finished", start.elapsed().as_secs_f64());
+    println!(
+        "loop stopped at {:.4} s; {unfinished} task never finished",
+        start.elapsed().as_secs_f64()
+    );
     event_loop.close()
 }
 // ANCHOR_END: stop_too_early
@@ -68,7 +71,10 @@ fn stop_after_all() -> Result<EventLoop, LoopError> {
     }
     event_loop.run_forever()?;
     let unfinished = event_loop.task_count();
-    println!("loop stopped at {:.4} s; {unfinished} tasks unfinished", start.elapsed().as_secs_f64());
+    println!(
+        "loop stopped at {:.4} s; {unfinished} tasks unfinished",
+        start.elapsed().as_secs_f64()
+    );
     Ok(event_loop)
 }
 // ANCHOR_END: stop_after_all
@@ -77,7 +83,8 @@ fn stop_after_all() -> Result<EventLoop, LoopError> {
 /// Part 3: a task may not close the loop that runs it; outside, `close` works.
 fn close_inside(event_loop: &EventLoop) -> Result<(), LoopError> {
     println!("-- 3. closing the loop from inside a task");
-    let refused = event_loop.run_until_complete(async { get_running_loop().unwrap().close() })?;
+    let refused =
+        event_loop.run_until_complete(async { get_running_loop().unwrap().close() })?;
     match refused {
         Err(err) => println!("close() refused: {err}"),
         Ok(()) => println!("close() was accepted"),

@@ -25,7 +25,8 @@ pub fn main() -> Result<(), LoopError> {
     println!("{:.4}: loop time at the start", event_loop.time());
 
     let lp = event_loop.clone();
-    let later = event_loop.call_later(Duration::from_secs(1), move || handler(&lp, "call_later"))?;
+    let later = event_loop
+        .call_later(Duration::from_secs(1), move || handler(&lp, "call_later"))?;
     println!("call_later(1 s) is due at {:.4}", later.when());
 
     let lp = event_loop.clone();
@@ -37,10 +38,14 @@ pub fn main() -> Result<(), LoopError> {
     println!("call_at(now() + 2 s) is due at {:.4}", at.when());
 
     let lp = event_loop.clone();
-    let never =
-        event_loop.call_later(Duration::from_millis(1500), move || handler(&lp, "a cancelled timer"))?;
+    let never = event_loop.call_later(Duration::from_millis(1500), move || {
+        handler(&lp, "a cancelled timer")
+    })?;
     never.cancel();
-    println!("call_later(1.5 s) cancelled before it fired: cancelled() = {}", never.cancelled());
+    println!(
+        "call_later(1.5 s) cancelled before it fired: cancelled() = {}",
+        never.cancelled()
+    );
 
     event_loop.run_forever()?;
     println!("{:.4}: loop stopped", event_loop.time());

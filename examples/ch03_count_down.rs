@@ -33,7 +33,8 @@ pub fn main() -> Result<(), LoopError> {
     // `run` makes a loop with timers, runs the future, closes the loop;
     // `time()` counts from the loop's creation.
     stepio_timer_wheel::run(async {
-        join(count_down('A', 1.0), join(count_down('B', 0.8), count_down('C', 0.5))).await;
+        join(count_down('A', 1.0), join(count_down('B', 0.8), count_down('C', 0.5)))
+            .await;
         println!("{}", "-".repeat(40));
         println!("Done in {:.4} s", get_running_loop().unwrap().time());
     })

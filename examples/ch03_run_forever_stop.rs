@@ -31,7 +31,10 @@ pub fn main() -> Result<(), LoopError> {
     event_loop.call_later(Duration::from_secs(2), move || lp.stop())?;
     event_loop.run_forever()?;
     let unfinished = event_loop.task_count();
-    println!("{:.4}: stopped by a timer; {unfinished} task unfinished", event_loop.time());
+    println!(
+        "{:.4}: stopped by a timer; {unfinished} task unfinished",
+        event_loop.time()
+    );
 
     let lp = event_loop.clone();
     event_loop.call_later(Duration::from_millis(1500), move || lp.stop())?;

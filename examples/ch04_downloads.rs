@@ -37,8 +37,10 @@ pub async fn file_server(listener: TcpListener) -> io::Result<()> {
             .position(|file| request.starts_with(&format!("GET /{file} ")))
             .map_or(0, |index| index + 1);
         let status = if chunks == 0 { "404 Not Found" } else { "200 OK" };
-        let head =
-            format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", chunks * CHUNK);
+        let head = format!(
+            "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            chunks * CHUNK
+        );
         if stream.write_all(head.as_bytes()).await.is_err() {
             return;
         }
@@ -56,7 +58,11 @@ pub async fn file_server(listener: TcpListener) -> io::Result<()> {
 // ANCHOR: blocking
 /// The tutorial's mistake: an `async fn` that calls a blocking client.
 /// Every `read` here stops the whole loop until bytes arrive.
-async fn download_blocking(addr: SocketAddr, file: &str, start: Instant) -> io::Result<usize> {
+async fn download_blocking(
+    addr: SocketAddr,
+    file: &str,
+    start: Instant,
+) -> io::Result<usize> {
     let mut stream = std::net::TcpStream::connect(addr)?;
     let request = format!("GET /{file} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
     stream.write_all(request.as_bytes())?;
@@ -87,8 +93,12 @@ pub fn report(file: &str, response: &[u8], start: Instant) -> io::Result<usize> 
     if !response.starts_with(b"HTTP/1.1 200 ") {
         return Err(io::Error::other(format!("{file}: the server did not send it")));
     }
-    let body = response.windows(4).position(|w| w == b"\r\n\r\n").map(|end| response.len() - end - 4);
-    let body = body.ok_or_else(|| io::Error::other(format!("{file}: no HTTP response")))?;
+    let body = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|end| response.len() - end - 4);
+    let body =
+        body.ok_or_else(|| io::Error::other(format!("{file}: no HTTP response")))?;
     println!("  {file}: {body:>6} bytes, done at {:.2} s", start.elapsed().as_secs_f64());
     Ok(body)
 }
@@ -104,14 +114,20 @@ pub fn main() -> Result<(), Box<dyn Error>> {
     let downloads = FILES.iter().map(|file| download_blocking(addr, file, start));
     let sizes = stepio_reactor::run(join_vec(downloads))?;
     let total: usize = sizes.into_iter().sum::<io::Result<usize>>()?;
-    println!("  {total} bytes in {:.2} s: one download after another", start.elapsed().as_secs_f64());
+    println!(
+        "  {total} bytes in {:.2} s: one download after another",
+        start.elapsed().as_secs_f64()
+    );
 
     println!("Async client:");
     let start = Instant::now();
     let downloads = FILES.iter().map(|file| download(addr, file, start));
     let sizes = stepio_reactor::run(join_vec(downloads))?;
     let total: usize = sizes.into_iter().sum::<io::Result<usize>>()?;
-    println!("  {total} bytes in {:.2} s: all downloads at once", start.elapsed().as_secs_f64());
+    println!(
+        "  {total} bytes in {:.2} s: all downloads at once",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 // ANCHOR_END: main

@@ -36,14 +36,18 @@ async fn client(id: usize, addr: SocketAddr) -> io::Result<usize> {
 /// Runs `clients` clients against the server at `addr`, all at once.
 pub fn run(addr: SocketAddr, clients: usize) -> Result<(), Box<dyn Error>> {
     let start = Instant::now();
-    let results = stepio_reactor::run(join_vec((1..=clients).map(|id| client(id, addr))))?;
+    let results =
+        stepio_reactor::run(join_vec((1..=clients).map(|id| client(id, addr))))?;
     let mut echoed = 0;
     for (id, result) in (1..=clients).zip(results) {
         let n = result?;
         println!("client {id}: {n} messages echoed");
         echoed += n;
     }
-    println!("{clients} clients, {echoed} messages, {:.2} s in all", start.elapsed().as_secs_f64());
+    println!(
+        "{clients} clients, {echoed} messages, {:.2} s in all",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 // ANCHOR_END: run

@@ -55,5 +55,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
 /// Starts a quiet echo server on a free port, on a thread of its own with
 /// its own loop, and returns its address (for the tour).
 pub fn start_in_thread() -> io::Result<SocketAddr> {
-    servers::start_in_thread(|listener| serve(listener, |stream, peer| echo(stream, peer, false)))
+    servers::start_in_thread(|listener| {
+        serve(listener, |stream, peer| echo(stream, peer, false))
+    })
 }

@@ -20,7 +20,8 @@ use stepio_waker::join_vec;
 /// `GET path` on a new connection: the status line and the body.
 pub async fn get(addr: SocketAddr, path: &str) -> io::Result<(String, String)> {
     let mut stream = TcpStream::connect(addr).await?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await?;
@@ -47,13 +48,17 @@ pub fn run(addr: SocketAddr) -> Result<(), Box<dyn Error>> {
         "/hello/donald",
     ];
     let start = Instant::now();
-    let responses = stepio_reactor::run(join_vec(paths.iter().map(|path| get(addr, path))))?;
+    let responses =
+        stepio_reactor::run(join_vec(paths.iter().map(|path| get(addr, path))))?;
     for (path, response) in paths.iter().zip(responses) {
         let (status, body) = response?;
         println!("GET {path:<15} {status}  {body}");
     }
     let elapsed = start.elapsed().as_secs_f64();
-    println!("{} requests answered in {elapsed:.2} s (one at a time: about 5 s)", paths.len());
+    println!(
+        "{} requests answered in {elapsed:.2} s (one at a time: about 5 s)",
+        paths.len()
+    );
     Ok(())
 }
 // ANCHOR_END: run

@@ -41,7 +41,9 @@ pub struct Response {
 
 /// The app: what each route answers. Slow on purpose, as the tutorial's.
 async fn route(method: &str, path: &str) -> Response {
-    let name = path.strip_prefix("/hello/").filter(|name| !name.is_empty() && !name.contains('/'));
+    let name = path
+        .strip_prefix("/hello/")
+        .filter(|name| !name.is_empty() && !name.contains('/'));
     if path != "/" && name.is_none() {
         return Response::error(404, "Not Found");
     }
@@ -64,8 +66,12 @@ async fn handle(mut stream: TcpStream, peer: SocketAddr, config: Config) {
     let start = Instant::now();
     let head = match timeout(read_timeout, read_head(&mut stream)).await {
         Err(_) => return report(log, peer, "too slow: closed after the read timeout"),
-        Ok(Err(Head::Gone(err))) => return report(log, peer, &format!("gone before its request: {err}")),
-        Ok(Err(Head::TooLarge)) => Err(Response::error(431, "Request Header Fields Too Large")),
+        Ok(Err(Head::Gone(err))) => {
+            return report(log, peer, &format!("gone before its request: {err}"));
+        }
+        Ok(Err(Head::TooLarge)) => {
+            Err(Response::error(431, "Request Header Fields Too Large"))
+        }
         Ok(Ok(head)) => parse_request_line(&head),
     };
     let (request, response) = match head {
@@ -79,7 +85,11 @@ async fn handle(mut stream: TcpStream, peer: SocketAddr, config: Config) {
         Ok(Err(err)) => format!("{} not sent: {err}", response.status),
         Err(_) => format!("{} not sent: the client stopped reading", response.status),
     };
-    report(log, peer, &format!("{request} -> {outcome} ({:.3} s)", start.elapsed().as_secs_f64()));
+    report(
+        log,
+        peer,
+        &format!("{request} -> {outcome} ({:.3} s)", start.elapsed().as_secs_f64()),
+    );
 }
 
 fn report(log: bool, peer: SocketAddr, what: &str) {
@@ -135,10 +145,13 @@ fn parse_request_line(head: &[u8]) -> Result<(String, String), Response> {
         return Err(bad());
     };
     let is_token = !method.is_empty() && method.bytes().all(|b| b.is_ascii_uppercase());
-    if !is_token || !path.starts_with('/') || !matches!(version, "HTTP/1.0" | "HTTP/1.1") {
+    if !is_token || !path.starts_with('/') || !matches!(version, "HTTP/1.0" | "HTTP/1.1")
+    {
         return Err(bad());
     }
-    if lines.any(|line| line.split_once(':').is_none_or(|(name, _)| name.is_empty() || name.contains(' '))) {
+    if lines.any(|line| {
+        line.split_once(':').is_none_or(|(name, _)| name.is_empty() || name.contains(' '))
+    }) {
         return Err(bad());
     }
     Ok((method.to_owned(), path.to_owned()))

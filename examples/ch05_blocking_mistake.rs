@@ -52,10 +52,15 @@ pub fn main() -> Result<(), LoopError> {
     let ticks = ticks.borrow();
     // The tick after the longest gap, and when it was due (0.5 s after the
     // one before it).
-    let (late, _) = (1..ticks.len())
-        .map(|n| (n, ticks[n] - ticks[n - 1]))
-        .fold((0, 0.0), |longest, (n, gap)| if gap > longest.1 { (n, gap) } else { longest });
-    println!("tick {late} was due at {:.1} s and came at {:.4} s", ticks[late - 1] + 0.5, ticks[late]);
+    let (late, _) = (1..ticks.len()).map(|n| (n, ticks[n] - ticks[n - 1])).fold(
+        (0, 0.0),
+        |longest, (n, gap)| if gap > longest.1 { (n, gap) } else { longest },
+    );
+    println!(
+        "tick {late} was due at {:.1} s and came at {:.4} s",
+        ticks[late - 1] + 0.5,
+        ticks[late]
+    );
     event_loop.close()
 }
 // ANCHOR_END: main

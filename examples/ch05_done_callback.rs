@@ -26,7 +26,9 @@ fn callback(future: &Task<String>) {
     let event_loop = get_running_loop().expect("called by the loop");
     match future.result() {
         Ok(result) => println!("{:.4}: callback: result() = {result}", event_loop.time()),
-        Err(err) => println!("{:.4}: callback: the task failed: {err}", event_loop.time()),
+        Err(err) => {
+            println!("{:.4}: callback: the task failed: {err}", event_loop.time())
+        }
     }
 }
 // ANCHOR_END: task

@@ -46,14 +46,26 @@ async fn cancel_after_one_second() {
     let mut task = create_task(sleeper());
     sleep(Duration::from_secs(1)).await;
     say(&event_loop, &format!("main: cancel() = {}", task.cancel()));
-    say(&event_loop, &format!("main: done() = {}: it lands when the loop next runs the task", task.done()));
+    say(
+        &event_loop,
+        &format!(
+            "main: done() = {}: it lands when the loop next runs the task",
+            task.done()
+        ),
+    );
     match (&mut task).await {
         Ok(result) => say(&event_loop, &format!("main: the task returned {result}")),
-        Err(err) => say(&event_loop, &format!("main: awaiting the task gave an error: {err}")),
+        Err(err) => {
+            say(&event_loop, &format!("main: awaiting the task gave an error: {err}"))
+        }
     }
     say(
         &event_loop,
-        &format!("main: cancelled() = {}, cancel() again = {}", task.cancelled(), task.cancel()),
+        &format!(
+            "main: cancelled() = {}, cancel() again = {}",
+            task.cancelled(),
+            task.cancel()
+        ),
     );
 }
 

@@ -18,7 +18,10 @@ use stepio_timer_wheel::{LoopTime, new_event_loop, sleep};
 /// Sleeps `seconds`, then returns its result.
 async fn my_task(seconds: u64) -> &'static str {
     let event_loop = stepio_poll_loop::get_running_loop().expect("runs on the loop");
-    println!("{:.4}: This task is taking {seconds} seconds to complete", event_loop.time());
+    println!(
+        "{:.4}: This task is taking {seconds} seconds to complete",
+        event_loop.time()
+    );
     sleep(Duration::from_secs(seconds)).await;
     "task finished"
 }
@@ -29,14 +32,23 @@ async fn my_task(seconds: u64) -> &'static str {
 pub fn main() -> Result<(), LoopError> {
     let event_loop = new_event_loop();
     let mut task = event_loop.create_task(my_task(2))?;
-    println!("{:.4}: created {}, done() = {}", event_loop.time(), task.name(), task.done());
+    println!(
+        "{:.4}: created {}, done() = {}",
+        event_loop.time(),
+        task.name(),
+        task.done()
+    );
     match task.result() {
         Ok(result) => println!("result() = {result}"),
         Err(err) => println!("result() before the run: {err}"),
     }
     // Awaiting the handle hands its result over (moves it out).
     let result = event_loop.run_until_complete(&mut task)?;
-    println!("{:.4}: done() = {}, run_until_complete returned {result:?}", event_loop.time(), task.done());
+    println!(
+        "{:.4}: done() = {}, run_until_complete returned {result:?}",
+        event_loop.time(),
+        task.done()
+    );
     event_loop.close()
 }
 // ANCHOR_END: main

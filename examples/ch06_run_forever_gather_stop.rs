@@ -23,13 +23,17 @@ pub fn main() -> Result<(), LoopError> {
     let both = event_loop.create_task(gather([task(1), task(3)]))?;
     let lp = event_loop.clone();
     both.add_done_callback(move |both| {
-        let ended = if both.result().is_ok() { "both tasks ended" } else { "the gather failed" };
+        let ended =
+            if both.result().is_ok() { "both tasks ended" } else { "the gather failed" };
         println!("{:.4}: done callback: {ended}; stopping the loop", lp.time());
         lp.stop();
     });
     event_loop.run_forever()?;
     let unfinished = event_loop.pending_tasks();
-    println!("{:.4}: run_forever returned; {unfinished} tasks unfinished", event_loop.time());
+    println!(
+        "{:.4}: run_forever returned; {unfinished} tasks unfinished",
+        event_loop.time()
+    );
     event_loop.close()
 }
 // ANCHOR_END: main

@@ -54,34 +54,58 @@ fn names<T>(tasks: &[Task<T>]) -> String {
 pub fn main() -> Result<(), LoopError> {
     stepio_timer_wheel::run(async {
         let event_loop = get_running_loop().expect("inside run");
-        let tasks = [("fast", 0.5), ("medium", 1.5), ("slow", 3.0)].map(|(name, seconds)| {
-            let task = create_task(download(name, seconds));
-            task.set_name(name);
-            task
-        });
+        let tasks =
+            [("fast", 0.5), ("medium", 1.5), ("slow", 3.0)].map(|(name, seconds)| {
+                let task = create_task(download(name, seconds));
+                task.set_name(name);
+                task
+            });
 
         let waited = wait(tasks, ReturnWhen::FirstCompleted, None).await;
         let (done, pending) = (names(&waited.done), names(&waited.pending));
-        println!("{:.4}: FIRST_COMPLETED: done {done}, pending {pending}", event_loop.time());
+        println!(
+            "{:.4}: FIRST_COMPLETED: done {done}, pending {pending}",
+            event_loop.time()
+        );
 
         let timeout = Some(Duration::from_secs_f64(0.5));
         let waited = wait(waited.pending, ReturnWhen::AllCompleted, timeout).await;
         let (done, pending) = (names(&waited.done), names(&waited.pending));
-        println!("{:.4}: timeout 0.5 s: done {done}, pending {pending}", event_loop.time());
+        println!(
+            "{:.4}: timeout 0.5 s: done {done}, pending {pending}",
+            event_loop.time()
+        );
 
-        let [medium, slow] = <[Task<String>; 2]>::try_from(waited.pending).expect("two pending");
+        let [medium, slow] =
+            <[Task<String>; 2]>::try_from(waited.pending).expect("two pending");
         let one_second = Duration::from_secs(1);
         match wait_for_task(medium, one_second).await {
             Ok(outcome) => {
-                println!("{:.4}: wait_for(medium, 1 s): {:?}", event_loop.time(), outcome.unwrap())
+                println!(
+                    "{:.4}: wait_for(medium, 1 s): {:?}",
+                    event_loop.time(),
+                    outcome.unwrap()
+                )
             }
-            Err(elapsed) => println!("{:.4}: wait_for(medium, 1 s): {elapsed}", event_loop.time()),
+            Err(elapsed) => {
+                println!("{:.4}: wait_for(medium, 1 s): {elapsed}", event_loop.time())
+            }
         }
         match wait_for_task(slow, one_second).await {
-            Ok(outcome) => println!("{:.4}: wait_for(slow, 1 s): {:?}", event_loop.time(), outcome.unwrap()),
-            Err(elapsed) => println!("{:.4}: wait_for(slow, 1 s): {elapsed}", event_loop.time()),
+            Ok(outcome) => println!(
+                "{:.4}: wait_for(slow, 1 s): {:?}",
+                event_loop.time(),
+                outcome.unwrap()
+            ),
+            Err(elapsed) => {
+                println!("{:.4}: wait_for(slow, 1 s): {elapsed}", event_loop.time())
+            }
         }
-        println!("{:.4}: {} tasks unfinished", event_loop.time(), event_loop.pending_tasks());
+        println!(
+            "{:.4}: {} tasks unfinished",
+            event_loop.time(),
+            event_loop.pending_tasks()
+        );
     })
 }
 // ANCHOR_END: main

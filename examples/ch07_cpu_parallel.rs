@@ -39,6 +39,9 @@ pub fn main() {
     println!("1 worker:  {counts:?}");
     let (counts, two) = run_on(2);
     println!("2 workers: {counts:?}");
-    eprintln!("(times, on stderr) 1 worker: {one:.3} s, 2 workers: {two:.3} s: {:.2}x faster", one / two);
+    eprintln!(
+        "(times, on stderr) 1 worker: {one:.3} s, 2 workers: {two:.3} s: {:.2}x faster",
+        one / two
+    );
 }
 // ANCHOR_END: main

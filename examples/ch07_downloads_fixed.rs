@@ -27,7 +27,8 @@ use ch04_downloads::{FILES, file_server, report};
 /// blocks the thread that calls it, which is why it must not be the loop's.
 fn fetch(addr: SocketAddr, file: &str, start: Instant) -> io::Result<usize> {
     let mut stream = TcpStream::connect(addr)?;
-    stream.write_all(format!("GET /{file} HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())?;
+    stream
+        .write_all(format!("GET /{file} HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response)?;
     report(file, &response, start)
@@ -43,14 +44,18 @@ pub fn main() -> Result<(), Box<dyn Error>> {
     println!("Blocking client, on worker threads (run_in_executor):");
     let start = Instant::now();
     let sizes = stepio_reactor::run(async move {
-        let downloads = FILES.iter().map(|file| to_thread(move || fetch(addr, file, start)));
+        let downloads =
+            FILES.iter().map(|file| to_thread(move || fetch(addr, file, start)));
         join_all(downloads).await
     })?;
     let mut total = 0;
     for size in sizes {
         total += size??;
     }
-    println!("  {total} bytes in {:.2} s: all downloads at once", start.elapsed().as_secs_f64());
+    println!(
+        "  {total} bytes in {:.2} s: all downloads at once",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 // ANCHOR_END: main

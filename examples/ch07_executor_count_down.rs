@@ -26,7 +26,8 @@ pub fn main() -> Result<(), LoopError> {
     stepio_reactor::run(async {
         let event_loop = get_running_loop()?;
         let jobs = [('A', 1.0), ('B', 0.8), ('C', 0.5)].map(|(name, delay)| {
-            event_loop.run_in_executor(Some(&executor), move || count_down(name, delay, start))
+            event_loop
+                .run_in_executor(Some(&executor), move || count_down(name, delay, start))
         });
         let jobs = jobs.into_iter().collect::<Result<Vec<_>, _>>()?;
         for outcome in join_all(jobs).await {

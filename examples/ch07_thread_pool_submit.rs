@@ -20,7 +20,11 @@ fn job(word: &'static str) -> &'static str {
 
 /// "yes" or "no" for each future's `done()`.
 fn done(futures: &[&ConcurrentFuture<&'static str>]) -> String {
-    futures.iter().map(|future| if future.done() { "yes" } else { "no" }).collect::<Vec<_>>().join(", ")
+    futures
+        .iter()
+        .map(|future| if future.done() { "yes" } else { "no" })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 // ANCHOR: main
@@ -30,7 +34,10 @@ pub fn main() {
     let executor = ThreadPoolExecutor::new(2);
     let hello = executor.submit(|| job("hello")).expect("the pool is open");
     let world = executor.submit(|| job("world")).expect("the pool is open");
-    println!("{:.4}: submitted two jobs to a pool of 2 workers", start.elapsed().as_secs_f64());
+    println!(
+        "{:.4}: submitted two jobs to a pool of 2 workers",
+        start.elapsed().as_secs_f64()
+    );
 
     thread::sleep(Duration::from_secs(1));
     println!("{:.4}: done? {}", start.elapsed().as_secs_f64(), done(&[&hello, &world]));
@@ -38,7 +45,12 @@ pub fn main() {
     println!("{:.4}: done? {}", start.elapsed().as_secs_f64(), done(&[&hello, &world]));
 
     let (hello, world) = (hello.result(), world.result());
-    println!("{:.4}: results: {} {}", start.elapsed().as_secs_f64(), hello.unwrap(), world.unwrap());
+    println!(
+        "{:.4}: results: {} {}",
+        start.elapsed().as_secs_f64(),
+        hello.unwrap(),
+        world.unwrap()
+    );
     executor.shutdown(true);
 }
 // ANCHOR_END: main

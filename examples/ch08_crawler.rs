@@ -25,7 +25,9 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use stepio::sync::Queue;
-use stepio::{TcpListener, TcpStream, create_task, gather_tasks, serve, sleep, to_thread, wait_for};
+use stepio::{
+    TcpListener, TcpStream, create_task, gather_tasks, serve, sleep, to_thread, wait_for,
+};
 use stepio_examples::servers;
 
 const PAGES: usize = 13;
@@ -80,13 +82,17 @@ async fn site(listener: TcpListener) -> io::Result<()> {
 async fn fetch(addr: SocketAddr, path: &str) -> io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(addr).await?;
     stream
-        .write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
+        .write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
         .await?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await?;
     let response = String::from_utf8_lossy(&response).into_owned();
     let status = response.split_whitespace().nth(1).and_then(|code| code.parse().ok());
-    let status = status.ok_or_else(|| io::Error::other(format!("{path}: not an HTTP response")))?;
+    let status = status
+        .ok_or_else(|| io::Error::other(format!("{path}: not an HTTP response")))?;
     let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body).to_owned();
     Ok((status, body))
 }
@@ -130,7 +136,9 @@ async fn worker(crawl: Rc<Crawl>) -> usize {
             Ok(Err(err)) => Outcome::Failed(err.to_string()),
             Ok(Ok((404, _))) => Outcome::NotFound,
             Ok(Ok((_, body))) => {
-                let links = to_thread(move || parse_links(&body)).await.expect("parsing does not panic");
+                let links = to_thread(move || parse_links(&body))
+                    .await
+                    .expect("parsing does not panic");
                 for link in &links {
                     if crawl.seen.borrow_mut().insert(link.clone()) {
                         // Waits while the queue is full: back-pressure.
@@ -152,7 +160,9 @@ async fn worker(crawl: Rc<Crawl>) -> usize {
 /// Serves the site, crawls it, prints what it found.
 pub fn main() -> Result<(), Box<dyn Error>> {
     let addr = servers::start_in_thread(site)?;
-    println!("A site of {PAGES} pages on loopback (page 5 is slow, page 7 never answers in time).");
+    println!(
+        "A site of {PAGES} pages on loopback (page 5 is slow, page 7 never answers in time)."
+    );
     println!(
         "Crawling with {WORKERS} workers, a queue of {QUEUE_SIZE} URLs, {REQUEST_TIMEOUT:?} per request:"
     );
@@ -166,7 +176,8 @@ pub fn main() -> Result<(), Box<dyn Error>> {
     let handled = stepio::run({
         let crawl = Rc::clone(&crawl);
         async move {
-            let workers: Vec<_> = (0..WORKERS).map(|_| create_task(worker(Rc::clone(&crawl)))).collect();
+            let workers: Vec<_> =
+                (0..WORKERS).map(|_| create_task(worker(Rc::clone(&crawl)))).collect();
             crawl.queue.put(Some("/".to_owned())).await;
             // Every URL queued has been handled (its task_done called).
             crawl.queue.join().await;

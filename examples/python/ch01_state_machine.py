@@ -14,7 +14,8 @@ def old_style(name, secs):
     print(f"{name}: running on thread {threading.current_thread().name}")
     yield from asyncio.sleep(secs)
     elapsed = time.monotonic() - start
-    print(f"{name}: back after {elapsed:.4f} s, on thread {threading.current_thread().name}")
+    thread = threading.current_thread().name
+    print(f"{name}: back after {elapsed:.4f} s, on thread {thread}")
 # ANCHOR_END: generator
 
 
@@ -23,7 +24,8 @@ async def new_style(name, secs):
     print(f"{name}: running on thread {threading.current_thread().name}")
     await asyncio.sleep(secs)
     elapsed = time.monotonic() - start
-    print(f"{name}: back after {elapsed:.4f} s, on thread {threading.current_thread().name}")
+    thread = threading.current_thread().name
+    print(f"{name}: back after {elapsed:.4f} s, on thread {thread}")
 # ANCHOR_END: async_def
 
 

@@ -26,7 +26,8 @@ loop.create_task(task_then_stop())
 loop.create_task(task(3, start))
 loop.run_forever()
 unfinished = len(asyncio.all_tasks(loop))
-print(f"loop stopped at {time.monotonic() - start:.4f} s; {unfinished} task never finished")
+elapsed = time.monotonic() - start
+print(f"loop stopped at {elapsed:.4f} s; {unfinished} task never finished")
 loop.close()
 
 print("-- 2. the last task to finish stops the loop")

@@ -27,7 +27,8 @@ print(f"call_at(time() + 2 s) is due at {at.when() - start:.4f}")
 
 never = loop.call_later(1.5, handler, loop, "a cancelled timer")
 never.cancel()
-print(f"call_later(1.5 s) cancelled before it fired: cancelled() = {str(never.cancelled()).lower()}")
+cancelled = str(never.cancelled()).lower()
+print(f"call_later(1.5 s) cancelled before it fired: cancelled() = {cancelled}")
 
 loop.run_forever()
 print(f"{loop.time() - start:.4f}: loop stopped")

@@ -8,7 +8,9 @@ import time
 async def get(port, path):
     """GET path on a new connection: the status line and the body."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+    host = f"127.0.0.1:{port}"
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    writer.write(request.encode())
     await writer.drain()
     response = (await reader.read()).decode(errors="replace")  # up to EOF
     writer.close()
@@ -19,13 +21,15 @@ async def get(port, path):
 
 # ANCHOR: run
 async def main(port):
-    paths = ["/", "/hello/ada", "/hello/alan", "/hello/grace", "/hello/linus",
-             "/hello/barbara", "/hello/ken", "/hello/dennis", "/hello/edsger", "/hello/donald"]
+    names = ["ada", "alan", "grace", "linus", "barbara",
+             "ken", "dennis", "edsger", "donald"]
+    paths = ["/"] + [f"/hello/{name}" for name in names]
     start = time.monotonic()
     responses = await asyncio.gather(*(get(port, path) for path in paths))
     for path, (status, body) in zip(paths, responses):
         print(f"GET {path:<15} {status}  {body}")
-    print(f"{len(paths)} requests answered in {time.monotonic() - start:.2f} s (one at a time: about 5 s)")
+    elapsed = time.monotonic() - start
+    print(f"{len(paths)} requests answered in {elapsed:.2f} s (one at a time: about 5 s)")
 
 
 parser = argparse.ArgumentParser()

@@ -46,8 +46,9 @@ pub fn includes(text: &str) -> Vec<Include> {
             let Some(end) = after.find("}}") else { break };
             let directive = after[..end].trim();
             rest = &after[end + 2..];
-            let Some(argument) =
-                directive.strip_prefix("include ").or_else(|| directive.strip_prefix("rustdoc_include "))
+            let Some(argument) = directive
+                .strip_prefix("include ")
+                .or_else(|| directive.strip_prefix("rustdoc_include "))
             else {
                 continue;
             };
@@ -67,7 +68,8 @@ pub fn anchor_body(source: &str, anchor: &str) -> Result<Vec<String>, String> {
     let start_marker = format!("ANCHOR: {anchor}");
     let end_marker = format!("ANCHOR_END: {anchor}");
     let is_marker = |line: &str, marker: &str| {
-        line.trim_start().trim_start_matches("//").trim_start_matches('#').trim() == marker
+        line.trim_start().trim_start_matches("//").trim_start_matches('#').trim()
+            == marker
     };
     let lines: Vec<&str> = source.lines().collect();
     let start = lines

@@ -55,7 +55,11 @@ pub fn order_ties(expected: &str, actual: &str, within: f64) -> (String, String)
         while start < expected_events.len() {
             let mut end = start + 1;
             while end < expected_events.len() {
-                let (Some(a), Some(b)) = (expected_events[end - 1].0, expected_events[end].0) else { break };
+                let (Some(a), Some(b)) =
+                    (expected_events[end - 1].0, expected_events[end].0)
+                else {
+                    break;
+                };
                 if (a - b).abs() >= within {
                     break;
                 }
@@ -88,7 +92,11 @@ pub fn order_ties(expected: &str, actual: &str, within: f64) -> (String, String)
 /// event too early to have been overtaken) is left in place for `compare`
 /// to report. The moved event's time is still checked against its own
 /// expected time.
-pub fn order_by_lateness(expected: &str, actual: &str, min_late: f64) -> (String, String) {
+pub fn order_by_lateness(
+    expected: &str,
+    actual: &str,
+    min_late: f64,
+) -> (String, String) {
     let expected_events = events(expected);
     let mut actual_events = events(actual);
     if expected_events.len() == actual_events.len() {
@@ -98,7 +106,8 @@ pub fn order_by_lateness(expected: &str, actual: &str, min_late: f64) -> (String
                 continue;
             }
             let Some(want_time) = want_time else { break };
-            let Some(found) = (at + 1..actual_events.len()).find(|&i| actual_events[i].1 == *want_text)
+            let Some(found) =
+                (at + 1..actual_events.len()).find(|&i| actual_events[i].1 == *want_text)
             else {
                 break;
             };
@@ -184,14 +193,22 @@ impl fmt::Display for Mismatch {
 ///
 /// The first line that differs in text, in the number of lines, or in a
 /// decimal outside `tolerance`.
-pub fn compare(expected: &str, actual: &str, tolerance: Tolerance) -> Result<(), Mismatch> {
+pub fn compare(
+    expected: &str,
+    actual: &str,
+    tolerance: Tolerance,
+) -> Result<(), Mismatch> {
     let expected_lines: Vec<&str> = expected.lines().collect();
     let actual_lines: Vec<&str> = actual.lines().collect();
     for line in 0..expected_lines.len().max(actual_lines.len()) {
         let want = expected_lines.get(line).copied().unwrap_or("");
         let got = actual_lines.get(line).copied().unwrap_or("");
-        let mismatch =
-            |why: String| Mismatch { line: line + 1, expected: want.into(), actual: got.into(), why };
+        let mismatch = |why: String| Mismatch {
+            line: line + 1,
+            expected: want.into(),
+            actual: got.into(),
+            why,
+        };
         if line >= expected_lines.len() {
             return Err(mismatch("a line more than expected".into()));
         }
@@ -305,15 +322,26 @@ mod tests {
 
     #[test]
     fn missing_and_extra_lines_fail() {
-        assert_eq!(compare("a\nb\n", "a\n", TIMES).unwrap_err().why, "the output ended early");
-        assert_eq!(compare("a\n", "a\nb\n", TIMES).unwrap_err().why, "a line more than expected");
+        assert_eq!(
+            compare("a\nb\n", "a\n", TIMES).unwrap_err().why,
+            "the output ended early"
+        );
+        assert_eq!(
+            compare("a\n", "a\nb\n", TIMES).unwrap_err().why,
+            "a line more than expected"
+        );
     }
 
     #[test]
     fn tokens_split_decimals_from_text() {
         assert_eq!(
             tokens("1.0012\tA = 3 (v1.2)"),
-            [Token::Decimal("1.0012"), Token::Text("\tA = 3 (v"), Token::Decimal("1.2"), Token::Text(")")]
+            [
+                Token::Decimal("1.0012"),
+                Token::Text("\tA = 3 (v"),
+                Token::Decimal("1.2"),
+                Token::Text(")")
+            ]
         );
     }
 }
@@ -322,13 +350,18 @@ mod tests {
 mod tie_tests {
     use super::{TIMES, compare, order_by_lateness, order_ties};
 
-    const COUNT_DOWN: &str = "----\n1.0003 \tA = 3\n----\n1.5006 \t\t\tC = 1\n----\n1.6005 \t\tB = 2\n";
+    const COUNT_DOWN: &str =
+        "----\n1.0003 \tA = 3\n----\n1.5006 \t\t\tC = 1\n----\n1.6005 \t\tB = 2\n";
 
     #[test]
     fn an_event_overtaken_because_it_was_late_goes_back_in_place() {
         // C = 1 120 ms late (two earlier hiccups): B = 2 came first.
-        let actual = "----\n1.0003 \tA = 3\n----\n1.6005 \t\tB = 2\n----\n1.6206 \t\t\tC = 1\n";
-        assert!(compare(COUNT_DOWN, actual, TIMES).is_err(), "as printed, the order differs");
+        let actual =
+            "----\n1.0003 \tA = 3\n----\n1.6005 \t\tB = 2\n----\n1.6206 \t\t\tC = 1\n";
+        assert!(
+            compare(COUNT_DOWN, actual, TIMES).is_err(),
+            "as printed, the order differs"
+        );
         let (expected, actual) = order_by_lateness(COUNT_DOWN, actual, 0.020);
         assert_eq!(compare(&expected, &actual, TIMES), Ok(()));
     }
@@ -336,12 +369,15 @@ mod tie_tests {
     #[test]
     fn a_swap_that_lateness_does_not_explain_still_fails() {
         // Out of order with no lateness to explain it.
-        let on_time = "----\n1.0003 \tA = 3\n----\n1.6005 \t\tB = 2\n----\n1.5006 \t\t\tC = 1\n";
+        let on_time =
+            "----\n1.0003 \tA = 3\n----\n1.6005 \t\tB = 2\n----\n1.5006 \t\t\tC = 1\n";
         // B = 2 early (it overtook C = 1 by firing 120 ms early).
-        let early = "----\n1.0003 \tA = 3\n----\n1.4805 \t\tB = 2\n----\n1.5006 \t\t\tC = 1\n";
+        let early =
+            "----\n1.0003 \tA = 3\n----\n1.4805 \t\tB = 2\n----\n1.5006 \t\t\tC = 1\n";
         // C = 1 late, but printed with a time before the event that
         // overtook it: times that go backwards are no loop's doing.
-        let backwards = "----\n1.0003 \tA = 3\n----\n1.7005 \t\tB = 2\n----\n1.6206 \t\t\tC = 1\n";
+        let backwards =
+            "----\n1.0003 \tA = 3\n----\n1.7005 \t\tB = 2\n----\n1.6206 \t\t\tC = 1\n";
         for actual in [on_time, early, backwards] {
             let (expected, actual) = order_by_lateness(COUNT_DOWN, actual, 0.020);
             assert!(compare(&expected, &actual, TIMES).is_err(), "{actual}");
@@ -360,12 +396,13 @@ mod tie_tests {
 
     #[test]
     fn ties_in_the_expected_output_may_come_in_either_order() {
-        let expected =
-            "----\n0.8 \t\tB = 3\n----\n1.0005 \tA = 3\n----\n1.0006 \t\t\tC = 2\n----\n1.5 \tC = 1\n";
+        let expected = "----\n0.8 \t\tB = 3\n----\n1.0005 \tA = 3\n----\n1.0006 \t\t\tC = 2\n----\n1.5 \tC = 1\n";
         // C = 2 printed first, and A = 3 25 ms late: still the same events.
-        let actual =
-            "----\n0.81 \t\tB = 3\n----\n1.0004 \t\t\tC = 2\n----\n1.025 \tA = 3\n----\n1.5 \tC = 1\n";
-        assert!(compare(expected, actual, TIMES).is_err(), "as printed, the order differs");
+        let actual = "----\n0.81 \t\tB = 3\n----\n1.0004 \t\t\tC = 2\n----\n1.025 \tA = 3\n----\n1.5 \tC = 1\n";
+        assert!(
+            compare(expected, actual, TIMES).is_err(),
+            "as printed, the order differs"
+        );
         let (expected, actual) = order_ties(expected, actual, 0.005);
         assert_eq!(compare(&expected, &actual, TIMES), Ok(()));
     }

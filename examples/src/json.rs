@@ -172,7 +172,10 @@ impl Parser<'_> {
             self.expect(b':', "expected ':' after a key")?;
             let value = self.value(depth + 1)?;
             if members.insert(key, value).is_some() {
-                return Err(ParseError { offset: key_at, message: "a key appears twice" });
+                return Err(ParseError {
+                    offset: key_at,
+                    message: "a key appears twice",
+                });
             }
             self.skip_whitespace();
             match self.peek() {
@@ -222,7 +225,10 @@ impl Parser<'_> {
             }
             // The input is a `&str`, and the run stops only at ASCII bytes,
             // so it is whole UTF-8.
-            out.push_str(std::str::from_utf8(&self.bytes[start..self.at]).expect("cut at an ASCII byte"));
+            out.push_str(
+                std::str::from_utf8(&self.bytes[start..self.at])
+                    .expect("cut at an ASCII byte"),
+            );
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
@@ -278,9 +284,14 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
-        let digits = self.bytes.get(self.at..self.at + 4).ok_or_else(|| self.error("a short \\u escape"))?;
-        let digits = std::str::from_utf8(digits).map_err(|_| self.error("a bad \\u escape"))?;
-        let code = u32::from_str_radix(digits, 16).map_err(|_| self.error("a bad \\u escape"))?;
+        let digits = self
+            .bytes
+            .get(self.at..self.at + 4)
+            .ok_or_else(|| self.error("a short \\u escape"))?;
+        let digits =
+            std::str::from_utf8(digits).map_err(|_| self.error("a bad \\u escape"))?;
+        let code = u32::from_str_radix(digits, 16)
+            .map_err(|_| self.error("a bad \\u escape"))?;
         self.at += 4;
         Ok(code)
     }
@@ -315,8 +326,11 @@ impl Parser<'_> {
         if matches!(self.peek(), Some(b'0'..=b'9')) {
             return Err(self.error("a number with a leading zero"));
         }
-        let text = std::str::from_utf8(&self.bytes[start..self.at]).expect("ASCII digits");
-        text.parse().map(Json::Number).map_err(|_| ParseError { offset: start, message: "a bad number" })
+        let text =
+            std::str::from_utf8(&self.bytes[start..self.at]).expect("ASCII digits");
+        text.parse()
+            .map(Json::Number)
+            .map_err(|_| ParseError { offset: start, message: "a bad number" })
     }
 
     fn digits(&mut self) {

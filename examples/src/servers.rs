@@ -70,7 +70,8 @@ where
 /// does not build the examples).
 pub fn example_binary(name: &str) -> PathBuf {
     let test_exe = std::env::current_exe().expect("the test binary has a path");
-    let profile_dir = test_exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
+    let profile_dir =
+        test_exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
     let binary = profile_dir.join("examples").join(name);
     assert!(
         binary.exists(),
@@ -116,11 +117,14 @@ impl ServerProcess {
         let stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
         let mut first = String::new();
         stdout.read_line(&mut first)?;
-        let addr = first.trim_end().rsplit(['/', ' ']).next().and_then(|addr| addr.parse().ok());
+        let addr =
+            first.trim_end().rsplit(['/', ' ']).next().and_then(|addr| addr.parse().ok());
         let Some(addr) = addr else {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(io::Error::other(format!("{command:?}: no address in {first:?}")));
+            return Err(io::Error::other(format!(
+                "{command:?}: no address in {first:?}"
+            )));
         };
         Ok(ServerProcess { child, addr, stdout: drain(stdout), stderr: drain(stderr) })
     }

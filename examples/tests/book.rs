@@ -17,8 +17,10 @@ fn check_chapter(chapter: &Path, root: &Path) -> Vec<String> {
     for include in includes(&text) {
         let target = chapter.parent().unwrap().join(&include.path);
         let Ok(source) = fs::read_to_string(&target) else {
-            problems
-                .push(format!("{shown}:{}: included file `{}` does not exist", include.line, include.path));
+            problems.push(format!(
+                "{shown}:{}: included file `{}` does not exist",
+                include.line, include.path
+            ));
             continue;
         };
         let Some(anchor) = include.anchor else { continue };
@@ -41,7 +43,8 @@ fn every_book_include_resolves_to_a_non_empty_anchor() {
     let root = repo_root();
     let chapters = markdown_files(&root.join("book/src"));
     assert!(chapters.len() > 2, "book/src has no chapters");
-    let problems: Vec<String> = chapters.iter().flat_map(|chapter| check_chapter(chapter, &root)).collect();
+    let problems: Vec<String> =
+        chapters.iter().flat_map(|chapter| check_chapter(chapter, &root)).collect();
     assert!(problems.is_empty(), "broken includes in the book:\n{}", problems.join("\n"));
 }
 
@@ -65,21 +68,33 @@ fn includes_are_found_with_their_anchors() {
         (found[0].line, found[0].path.as_str(), found[0].anchor.as_deref()),
         (3, "../../a.rs", Some("main"))
     );
-    assert_eq!((found[1].line, found[1].path.as_str(), found[1].anchor.as_deref()), (5, "b.txt", None));
+    assert_eq!(
+        (found[1].line, found[1].path.as_str(), found[1].anchor.as_deref()),
+        (5, "b.txt", None)
+    );
 }
 
 #[test]
 fn a_broken_include_names_chapter_and_line() {
-    let dir = std::env::temp_dir().join(format!("stepio-book-check-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("stepio-book-check-{}", std::process::id()));
     fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("code.rs"), "// ANCHOR: real\nfn f() {}\n// ANCHOR_END: real\n").unwrap();
-    let chapter = dir.join("chapter.md");
-    fs::write(&chapter, "{{#include code.rs:real}}\n{{#include code.rs:typo}}\n{{#include gone.rs}}\n")
+    fs::write(dir.join("code.rs"), "// ANCHOR: real\nfn f() {}\n// ANCHOR_END: real\n")
         .unwrap();
+    let chapter = dir.join("chapter.md");
+    fs::write(
+        &chapter,
+        "{{#include code.rs:real}}\n{{#include code.rs:typo}}\n{{#include gone.rs}}\n",
+    )
+    .unwrap();
     let problems = check_chapter(&chapter, &dir);
     fs::remove_dir_all(&dir).unwrap();
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].starts_with("chapter.md:2: `code.rs`: no `ANCHOR: typo`"), "{}", problems[0]);
+    assert!(
+        problems[0].starts_with("chapter.md:2: `code.rs`: no `ANCHOR: typo`"),
+        "{}",
+        problems[0]
+    );
     assert!(
         problems[1].starts_with("chapter.md:3: included file `gone.rs` does not exist"),
         "{}",
@@ -88,7 +103,8 @@ fn a_broken_include_names_chapter_and_line() {
 }
 
 /// Words that belong to the team's tracker, not to a reader's book.
-const TRACKER_WORDS: &[&str] = &["brief", "issue", "issues", "commit", "commits", "session", "sessions"];
+const TRACKER_WORDS: &[&str] =
+    &["brief", "issue", "issues", "commit", "commits", "session", "sessions"];
 
 /// The tracker words in `text`, as "line: word" (a peer project's
 /// `issue #123` is a citation, and allowed).
@@ -96,7 +112,8 @@ fn tracker_words(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let lower = line.to_lowercase();
-        let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '#').collect();
+        let words: Vec<&str> =
+            lower.split(|c: char| !c.is_alphanumeric() && c != '#').collect();
         for (at, word) in words.iter().enumerate() {
             let cited = words.get(at + 1).is_some_and(|next| next.starts_with('#'));
             if TRACKER_WORDS.contains(word) && !cited {
@@ -135,14 +152,19 @@ fn svg_problem(svg: &str) -> Option<String> {
     let mut rest = svg;
     let mut roots = 0;
     while let Some(start) = rest.find('<') {
-        let Some(end) = rest[start..].find('>') else { return Some("a tag is not closed".into()) };
+        let Some(end) = rest[start..].find('>') else {
+            return Some("a tag is not closed".into());
+        };
         let tag = &rest[start + 1..start + end];
         rest = &rest[start + end + 1..];
         if tag.starts_with('?') || tag.starts_with('!') {
             continue;
         }
-        let name: String =
-            tag.trim_start_matches('/').chars().take_while(|c| !c.is_whitespace() && *c != '/').collect();
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '/')
+            .collect();
         if tag.starts_with('/') {
             if open.pop().as_deref() != Some(name.as_str()) {
                 return Some(format!("`</{name}>` closes nothing open"));
@@ -179,17 +201,23 @@ fn every_figure_is_well_formed_and_used_and_every_use_exists() {
     let root = repo_root();
     let figures_dir = root.join("book/src/figures");
     let figures: Vec<String> = fs::read_dir(&figures_dir)
-        .map(|entries| entries.map(|e| e.unwrap().file_name().into_string().unwrap()).collect())
+        .map(|entries| {
+            entries.map(|e| e.unwrap().file_name().into_string().unwrap()).collect()
+        })
         .unwrap_or_default();
-    let chapters: Vec<String> =
-        markdown_files(&root.join("book/src")).iter().map(|path| fs::read_to_string(path).unwrap()).collect();
+    let chapters: Vec<String> = markdown_files(&root.join("book/src"))
+        .iter()
+        .map(|path| fs::read_to_string(path).unwrap())
+        .collect();
     let mut problems = Vec::new();
     for name in &figures {
         if !name.ends_with(".svg") {
             problems.push(format!("{name}: figures are SVG, with their source"));
             continue;
         }
-        if let Some(problem) = svg_problem(&fs::read_to_string(figures_dir.join(name)).unwrap()) {
+        if let Some(problem) =
+            svg_problem(&fs::read_to_string(figures_dir.join(name)).unwrap())
+        {
             problems.push(format!("{name}: {problem}"));
         }
         if !chapters.iter().any(|text| text.contains(&format!("figures/{name}"))) {
@@ -198,7 +226,10 @@ fn every_figure_is_well_formed_and_used_and_every_use_exists() {
     }
     for text in &chapters {
         for (at, _) in text.match_indices("figures/") {
-            let name: String = text[at + 8..].chars().take_while(|c| !matches!(c, ')' | '"' | ' ')).collect();
+            let name: String = text[at + 8..]
+                .chars()
+                .take_while(|c| !matches!(c, ')' | '"' | ' '))
+                .collect();
             if !figures.contains(&name) {
                 problems.push(format!("figures/{name} is shown but does not exist"));
             }
@@ -212,6 +243,94 @@ fn a_broken_figure_is_reported() {
     let good = "<?xml version=\"1.0\"?><svg><title>t</title><g><text>x</text><path d=\"\"/></g></svg>";
     assert_eq!(svg_problem(good), None);
     assert!(svg_problem("<svg><title>t</title><text>x</svg>").is_some());
-    assert!(svg_problem("<svg><title>t</title><path/></svg>").unwrap().contains("no `<text>`"));
+    assert!(
+        svg_problem("<svg><title>t</title><path/></svg>")
+            .unwrap()
+            .contains("no `<text>`")
+    );
     assert!(svg_problem("<svg><text>x</text></svg>").unwrap().contains("no `<title>`"));
+}
+
+/// The widest a listing, an output or a text figure may be: what fits a
+/// 1280 px window beside the book's sidebar, and a phone turned sideways.
+const MAX_COLUMNS: usize = 90;
+
+/// The chapters held to [`MAX_COLUMNS`] so far (the later ones follow).
+const WIDTH_CHECKED: &[&str] =
+    &["ch01-waker.md", "ch02-poll-loop.md", "ch03-timers.md", "ch04-reactor.md"];
+
+/// Every line a chapter shows in a code block (its own, and what its
+/// includes bring in) that is wider than [`MAX_COLUMNS`], as
+/// "line: what (columns)".
+fn too_wide(chapter: &Path) -> Vec<String> {
+    let text = fs::read_to_string(chapter).unwrap();
+    let dir = chapter.parent().unwrap();
+    let mut found = Vec::new();
+    let mut in_code = false;
+    for (index, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        let included = includes(line);
+        if included.is_empty() {
+            if in_code && line.chars().count() > MAX_COLUMNS {
+                found.push(format!(
+                    "{}: a line of the chapter ({})",
+                    index + 1,
+                    line.chars().count()
+                ));
+            }
+            continue;
+        }
+        for include in included {
+            let Ok(source) = fs::read_to_string(dir.join(&include.path)) else {
+                continue;
+            };
+            let lines = match &include.anchor {
+                Some(anchor) => anchor_body(&source, anchor).unwrap_or_default(),
+                None => source.lines().map(str::to_owned).collect(),
+            };
+            let widest = lines.iter().map(|line| line.chars().count()).max().unwrap_or(0);
+            if widest > MAX_COLUMNS {
+                let what =
+                    format!("{}:{}", include.path, include.anchor.unwrap_or_default());
+                found.push(format!("{}: {what} ({widest})", index + 1));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn listings_and_outputs_fit_in_90_columns() {
+    let root = repo_root();
+    let mut found = Vec::new();
+    for name in WIDTH_CHECKED {
+        for problem in too_wide(&root.join("book/src").join(name)) {
+            found.push(format!("{name}:{problem}"));
+        }
+    }
+    assert!(found.is_empty(), "wider than {MAX_COLUMNS} columns:\n{}", found.join("\n"));
+}
+
+#[test]
+fn a_wide_listing_is_named_with_its_width() {
+    let dir =
+        std::env::temp_dir().join(format!("stepio-width-check-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let wide = "x".repeat(MAX_COLUMNS + 1);
+    fs::write(dir.join("code.rs"), format!("// ANCHOR: a\n{wide}\n// ANCHOR_END: a\n"))
+        .unwrap();
+    let chapter = dir.join("chapter.md");
+    fs::write(
+        &chapter,
+        format!(
+            "```rust\n{{{{#include code.rs:a}}}}\n```\n```text\n{wide}\n```\n{wide}\n"
+        ),
+    )
+    .unwrap();
+    let found = too_wide(&chapter);
+    fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(found, ["2: code.rs:a (91)", "5: a line of the chapter (91)"]);
 }

@@ -30,7 +30,17 @@ const PLACED: &[(u32, &[&str])] = &[
     (3, &["insert_extension", "extension", "clock"]),
     // Stage 5's tasks: queued through the loop's scheduler, one allocation
     // each, numbered per loop.
-    (5, &["Runnable", "Scheduler", "push_runnable", "next_task_number", "NeverRetrieved", "take_injected"]),
+    (
+        5,
+        &[
+            "Runnable",
+            "Scheduler",
+            "push_runnable",
+            "next_task_number",
+            "NeverRetrieved",
+            "take_injected",
+        ],
+    ),
     // Debug mode and tracing, and the hook they attach to.
     (
         9,
@@ -82,7 +92,8 @@ fn stage_crates(root: &Path) -> BTreeMap<u32, PathBuf> {
     for entry in fs::read_dir(root.join("crates")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if let Some(number) = name.get(..2).and_then(|digits| digits.parse::<u32>().ok()) {
+        if let Some(number) = name.get(..2).and_then(|digits| digits.parse::<u32>().ok())
+        {
             crates.insert(number, path);
         } else if name == "stepio" {
             crates.insert(8, path);
@@ -160,7 +171,8 @@ fn identifiers(code: &str) -> BTreeSet<String> {
 /// variants and trait items (any `pub` declaration, at any depth; the
 /// variants of a `pub enum`; the functions of a `pub trait`).
 fn declared(code: &str) -> BTreeSet<String> {
-    const KINDS: &[&str] = &["fn ", "async fn ", "struct ", "enum ", "trait ", "type ", "const ", "static "];
+    const KINDS: &[&str] =
+        &["fn ", "async fn ", "struct ", "enum ", "trait ", "type ", "const ", "static "];
     let mut names = BTreeSet::new();
     // The indentation of the `pub enum` or `pub trait` whose body we are in.
     let mut body: Option<(usize, bool)> = None;
@@ -171,7 +183,8 @@ fn declared(code: &str) -> BTreeSet<String> {
             if indent <= outer && trimmed.starts_with('}') {
                 body = None;
             } else if indent == outer + 4 {
-                let rest = trimmed.strip_prefix("fn ").filter(|_| !is_enum).unwrap_or(trimmed);
+                let rest =
+                    trimmed.strip_prefix("fn ").filter(|_| !is_enum).unwrap_or(trimmed);
                 let name = leading_identifier(rest);
                 let first = name.chars().next();
                 let is_variant = is_enum && first.is_some_and(char::is_uppercase);
@@ -184,7 +197,9 @@ fn declared(code: &str) -> BTreeSet<String> {
         for kind in KINDS {
             if let Some(rest) = rest.strip_prefix(kind) {
                 names.insert(leading_identifier(rest).to_owned());
-                if (*kind == "enum " || *kind == "trait ") && line.trim_end().ends_with('{') {
+                if (*kind == "enum " || *kind == "trait ")
+                    && line.trim_end().ends_with('{')
+                {
                     body = Some((indent, *kind == "enum "));
                 }
                 break;
@@ -196,7 +211,8 @@ fn declared(code: &str) -> BTreeSet<String> {
 }
 
 fn leading_identifier(text: &str) -> &str {
-    let end = text.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(text.len());
+    let end =
+        text.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(text.len());
     &text[..end]
 }
 
@@ -226,7 +242,11 @@ fn introduced(root: &Path) -> BTreeMap<String, u32> {
 
 /// The code of `files`, without comments, as one text.
 fn read_code(files: &[PathBuf]) -> String {
-    files.iter().map(|file| strip_comments(&fs::read_to_string(file).unwrap())).collect::<Vec<_>>().join("\n")
+    files
+        .iter()
+        .map(|file| strip_comments(&fs::read_to_string(file).unwrap()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The example files of a chapter: `examples/chNN_*.rs`.
@@ -243,7 +263,12 @@ fn chapter_examples(root: &Path, chapter: u32) -> Vec<PathBuf> {
 
 /// Every listing of a chapter that shows a name a later chapter introduces,
 /// as "chapter N: path:anchor: `name` (chapter M)".
-fn findings(chapter: u32, text: &str, dir: &Path, chapter_of: &BTreeMap<String, u32>) -> Vec<String> {
+fn findings(
+    chapter: u32,
+    text: &str,
+    dir: &Path,
+    chapter_of: &BTreeMap<String, u32>,
+) -> Vec<String> {
     let mut found = Vec::new();
     for include in includes(text) {
         if !include.path.ends_with(".rs") {
@@ -254,11 +279,16 @@ fn findings(chapter: u32, text: &str, dir: &Path, chapter_of: &BTreeMap<String, 
             Some(anchor) => anchor_body(&source, anchor).unwrap_or_default().join("\n"),
             None => source,
         };
-        let shown =
-            format!("{}:{}", include.path.trim_start_matches("../../"), include.anchor.unwrap_or_default());
+        let shown = format!(
+            "{}:{}",
+            include.path.trim_start_matches("../../"),
+            include.anchor.unwrap_or_default()
+        );
         for name in identifiers(&strip_comments(&lines)) {
             if let Some(&later) = chapter_of.get(&name).filter(|&&at| at > chapter) {
-                found.push(format!("chapter {chapter}: {shown}: `{name}` (chapter {later})"));
+                found.push(format!(
+                    "chapter {chapter}: {shown}: `{name}` (chapter {later})"
+                ));
             }
         }
     }
@@ -282,7 +312,9 @@ fn chapters(root: &Path) -> BTreeMap<u32, PathBuf> {
 fn listings_show_only_names_from_their_chapter_or_earlier() {
     let root = repo_root();
     let chapter_of = introduced(&root);
-    for (name, chapter) in [("call_later", 3), ("TcpStream", 4), ("create_task", 5), ("gather", 6)] {
+    for (name, chapter) in
+        [("call_later", 3), ("TcpStream", 4), ("create_task", 5), ("gather", 6)]
+    {
         assert_eq!(chapter_of.get(name), Some(&chapter), "`{name}`");
     }
     let mut all = Vec::new();
@@ -290,10 +322,17 @@ fn listings_show_only_names_from_their_chapter_or_earlier() {
         let text = fs::read_to_string(&path).unwrap();
         all.extend(findings(number, &text, path.parent().unwrap(), &chapter_of));
     }
-    let new: Vec<&String> = all.iter().filter(|finding| !KNOWN.contains(&finding.as_str())).collect();
-    let gone: Vec<&&str> =
-        KNOWN.iter().filter(|known| !all.iter().any(|finding| finding == *known)).collect();
-    assert!(new.is_empty(), "listings that show a later chapter's names:\n{}", join(&new));
+    let new: Vec<&String> =
+        all.iter().filter(|finding| !KNOWN.contains(&finding.as_str())).collect();
+    let gone: Vec<&&str> = KNOWN
+        .iter()
+        .filter(|known| !all.iter().any(|finding| finding == *known))
+        .collect();
+    assert!(
+        new.is_empty(),
+        "listings that show a later chapter's names:\n{}",
+        join(&new)
+    );
     assert!(gone.is_empty(), "fixed: take these out of KNOWN:\n{}", join(&gone));
 }
 
@@ -303,12 +342,14 @@ fn join<T: AsRef<str>>(lines: &[T]) -> String {
 
 #[test]
 fn a_later_name_in_code_is_found_and_one_in_a_comment_is_not() {
-    let dir = std::env::temp_dir().join(format!("stepio-order-check-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("stepio-order-check-{}", std::process::id()));
     fs::create_dir_all(&dir).unwrap();
     let code = "// ANCHOR: turn\n// A Runnable comes in chapter 5.\nfn turn() { let s = \"// Tracer\"; run(Runnable); }\n// ANCHOR_END: turn\n";
     fs::write(dir.join("code.rs"), code).unwrap();
     let chapter_of: BTreeMap<String, u32> =
-        [("Runnable".to_owned(), 5), ("Tracer".to_owned(), 9), ("run".to_owned(), 2)].into();
+        [("Runnable".to_owned(), 5), ("Tracer".to_owned(), 9), ("run".to_owned(), 2)]
+            .into();
     let found = findings(2, "{{#include code.rs:turn}}\n", &dir, &chapter_of);
     fs::remove_dir_all(&dir).unwrap();
     assert_eq!(found, ["chapter 2: code.rs:turn: `Runnable` (chapter 5)"]);
@@ -352,9 +393,14 @@ fn no_stage_names_a_later_stage() {
         for file in rust_sources(&dir.join("src")) {
             let text = fs::read_to_string(&file).unwrap();
             for (index, line) in text.lines().enumerate() {
-                if let Some(later) = stage_numbers(line).into_iter().find(|&n| n > stage) {
+                if let Some(later) = stage_numbers(line).into_iter().find(|&n| n > stage)
+                {
                     let place = file.strip_prefix(&root).unwrap().display();
-                    found.push(format!("{place}:{}: stage {later}: {}", index + 1, line.trim()));
+                    found.push(format!(
+                        "{place}:{}: stage {later}: {}",
+                        index + 1,
+                        line.trim()
+                    ));
                 }
             }
         }

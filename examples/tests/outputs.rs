@@ -72,7 +72,8 @@ fn chapter_examples() -> Vec<String> {
 
 /// Chapter 9's examples that run an earlier chapter's scenario unchanged,
 /// only watched.
-const WATCHED: &[&str] = &["ch09_blocking_mistake", "ch09_wait_count_down", "ch09_executor_count_down"];
+const WATCHED: &[&str] =
+    &["ch09_blocking_mistake", "ch09_wait_count_down", "ch09_executor_count_down"];
 
 /// How many examples may run at once, across all the tests of this file.
 ///
@@ -90,8 +91,10 @@ const CPU_BOUND: &[&str] = &["ch07_cpu_parallel"];
 
 /// Turns to run an example: [`AT_ONCE`] of them, shared by the tests of
 /// this file (which the test harness runs on several threads).
-static TURNS: Turns =
-    Turns { state: Mutex::new(TurnState { free: AT_ONCE, alone_waiting: 0 }), changed: Condvar::new() };
+static TURNS: Turns = Turns {
+    state: Mutex::new(TurnState { free: AT_ONCE, alone_waiting: 0 }),
+    changed: Condvar::new(),
+};
 
 struct Turns {
     state: Mutex<TurnState>,
@@ -151,7 +154,9 @@ fn run_all(commands: Vec<(String, Command)>) -> Vec<(String, String)> {
         .map(|(name, mut command)| {
             thread::spawn(move || {
                 let _turn = TURNS.take(CPU_BOUND.contains(&name.as_str()));
-                let output = command.output().unwrap_or_else(|err| panic!("{name}: cannot start: {err}"));
+                let output = command
+                    .output()
+                    .unwrap_or_else(|err| panic!("{name}: cannot start: {err}"));
                 assert!(
                     output.status.success(),
                     "{name} failed with {}:\n{}",
@@ -170,8 +175,9 @@ fn check(runs: Vec<(String, String)>, expected_dir: &Path) {
     let mut failures = Vec::new();
     for (name, actual) in runs {
         let path = expected_dir.join(format!("{name}.txt"));
-        let expected = fs::read_to_string(&path)
-            .unwrap_or_else(|err| panic!("{}: {err} (run scripts/regen-expected.sh {name})", path.display()));
+        let expected = fs::read_to_string(&path).unwrap_or_else(|err| {
+            panic!("{}: {err} (run scripts/regen-expected.sh {name})", path.display())
+        });
         // Events printed from several threads at nearly the same time may
         // come in either order (chapter 7's thread-pool count_down).
         let (expected, actual) = if THREADED.contains(&name.as_str()) {
@@ -186,7 +192,11 @@ fn check(runs: Vec<(String, String)>, expected_dir: &Path) {
             failures.push(format!("{name}: {mismatch}"));
         }
     }
-    assert!(failures.is_empty(), "outputs differ from examples/expected:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "outputs differ from examples/expected:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -214,7 +224,10 @@ fn every_python_version_prints_its_expected_output() {
     // that a machine without it fails instead of skipping.
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     if Command::new(&python).arg("--version").output().is_err() {
-        assert!(std::env::var_os("STEPIO_REQUIRE_PYTHON").is_none(), "{python} not found");
+        assert!(
+            std::env::var_os("STEPIO_REQUIRE_PYTHON").is_none(),
+            "{python} not found"
+        );
         eprintln!("{python} not found: the Python versions were not run");
         return;
     }
@@ -255,7 +268,10 @@ fn every_chapter_example_is_in_the_tour() {
         } else {
             "main()"
         };
-        assert!(tour.contains(&format!("{name}::{call}")), "the tour does not run {name}");
+        assert!(
+            tour.contains(&format!("{name}::{call}")),
+            "the tour does not run {name}"
+        );
     }
 }
 
@@ -265,7 +281,10 @@ fn the_python_servers_serve_the_rust_clients() {
     // each client must print what it prints against the Rust server.
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     if Command::new(&python).arg("--version").output().is_err() {
-        assert!(std::env::var_os("STEPIO_REQUIRE_PYTHON").is_none(), "{python} not found");
+        assert!(
+            std::env::var_os("STEPIO_REQUIRE_PYTHON").is_none(),
+            "{python} not found"
+        );
         return;
     }
     let mut servers = Vec::new();
@@ -273,8 +292,11 @@ fn the_python_servers_serve_the_rust_clients() {
         .iter()
         .map(|(server, client)| {
             let mut command = Command::new(&python);
-            command.arg(examples_dir().join("python").join(format!("{server}.py"))).args(["--port", "0"]);
-            let process = ServerProcess::spawn(command).unwrap_or_else(|err| panic!("{server}.py: {err}"));
+            command
+                .arg(examples_dir().join("python").join(format!("{server}.py")))
+                .args(["--port", "0"]);
+            let process = ServerProcess::spawn(command)
+                .unwrap_or_else(|err| panic!("{server}.py: {err}"));
             let mut command = Command::new(example_binary(client));
             command.args(["--port", &process.addr.port().to_string()]);
             servers.push(process);

@@ -39,7 +39,9 @@ fn public_items(text: &str) -> Vec<String> {
         }
         let Some(rest) = line.strip_prefix("pub ") else { continue };
         for kind in ITEM_KINDS {
-            if let Some(rest) = rest.strip_prefix(kind).and_then(|rest| rest.strip_prefix(' ')) {
+            if let Some(rest) =
+                rest.strip_prefix(kind).and_then(|rest| rest.strip_prefix(' '))
+            {
                 names.push(identifier(rest).to_owned());
                 break;
             }
@@ -49,7 +51,8 @@ fn public_items(text: &str) -> Vec<String> {
 }
 
 fn identifier(text: &str) -> &str {
-    let end = text.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(text.len());
+    let end =
+        text.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(text.len());
     &text[..end]
 }
 
@@ -77,10 +80,15 @@ fn no_two_public_items_share_a_name() {
             }
         }
     }
-    assert!(defined.contains_key("EventLoop") && defined.contains_key("gather!"), "{defined:?}");
+    assert!(
+        defined.contains_key("EventLoop") && defined.contains_key("gather!"),
+        "{defined:?}"
+    );
     let twins: Vec<String> = defined
         .iter()
-        .filter(|(name, places)| places.len() > 1 && !ENTRY_POINTS.contains(&name.as_str()))
+        .filter(|(name, places)| {
+            places.len() > 1 && !ENTRY_POINTS.contains(&name.as_str())
+        })
         .map(|(name, places)| format!("`{name}` in {}", places.join(", ")))
         .collect();
     assert!(twins.is_empty(), "public items that share a name:\n{}", twins.join("\n"));

@@ -34,12 +34,17 @@ fn exchange(addr: SocketAddr, request: &[u8]) -> String {
     let mut stream = connect(addr);
     stream.write_all(request).unwrap();
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).expect("the server neither answered nor closed in time");
+    stream
+        .read_to_end(&mut response)
+        .expect("the server neither answered nor closed in time");
     String::from_utf8(response).unwrap()
 }
 
 fn status(response: &str) -> u16 {
-    let status = response.split(' ').nth(1).unwrap_or_else(|| panic!("not a response: {response:?}"));
+    let status = response
+        .split(' ')
+        .nth(1)
+        .unwrap_or_else(|| panic!("not a response: {response:?}"));
     status.parse().unwrap()
 }
 
@@ -47,7 +52,11 @@ fn status(response: &str) -> u16 {
 fn wait_for_line(what: &str, needle: &str, lines: impl Fn() -> Vec<String>) {
     let deadline = Instant::now() + PATIENCE;
     while !lines().iter().any(|line| line.contains(needle)) {
-        assert!(Instant::now() < deadline, "{what} never printed {needle:?}; it printed {:?}", lines());
+        assert!(
+            Instant::now() < deadline,
+            "{what} never printed {needle:?}; it printed {:?}",
+            lines()
+        );
         thread::sleep(Duration::from_millis(10));
     }
 }
@@ -59,7 +68,10 @@ fn good_requests_get_their_pages() {
     assert_eq!(status(&index), 200);
     assert!(index.ends_with("\r\n\r\n<h1>Index</h1>"), "{index}");
     let hello = exchange(server.addr, b"GET /hello/<ada> HTTP/1.0\r\n\r\n");
-    assert!(hello.ends_with("<h1>Hello, &lt;ada&gt;</h1>"), "the name must be escaped: {hello}");
+    assert!(
+        hello.ends_with("<h1>Hello, &lt;ada&gt;</h1>"),
+        "the name must be escaped: {hello}"
+    );
 }
 
 #[test]
@@ -88,7 +100,10 @@ fn bad_requests_get_clear_answers() {
         }
     }
     assert!(server.is_running());
-    assert_eq!(status(&exchange(server.addr, b"GET /hello/still-here HTTP/1.1\r\n\r\n")), 200);
+    assert_eq!(
+        status(&exchange(server.addr, b"GET /hello/still-here HTTP/1.1\r\n\r\n")),
+        200
+    );
 }
 
 #[test]
@@ -103,7 +118,9 @@ fn a_slow_client_is_disconnected_and_the_others_are_served() {
     let response = exchange(server.addr, b"GET /hello/patient HTTP/1.1\r\n\r\n");
     assert_eq!(status(&response), 200);
     let mut rest = Vec::new();
-    let n = slow.read_to_end(&mut rest).expect("the slow client was not disconnected in time");
+    let n = slow
+        .read_to_end(&mut rest)
+        .expect("the slow client was not disconnected in time");
     assert_eq!(n, 0, "the slow client got an answer: {}", String::from_utf8_lossy(&rest));
     wait_for_line("the server", "too slow", || server.stdout());
 }
@@ -144,9 +161,17 @@ fn out_of_file_descriptors_the_server_backs_off_and_recovers() {
     // a busy loop would retry thousands of times. The bound is taken from
     // the time that really passed, which a busy machine may stretch.
     thread::sleep(Duration::from_millis(500));
-    let retries = server.stderr().iter().filter(|line| line.contains("Too many open files")).count();
+    let retries = server
+        .stderr()
+        .iter()
+        .filter(|line| line.contains("Too many open files"))
+        .count();
     let most = start.elapsed().as_millis() / ACCEPT_RETRY_DELAY.as_millis() + 1;
-    assert!(retries as u128 <= most, "{retries} accept retries in {:?}: the server spins", start.elapsed());
+    assert!(
+        retries as u128 <= most,
+        "{retries} accept retries in {:?}: the server spins",
+        start.elapsed()
+    );
     assert!(server.is_running());
     // The clients leave; their descriptors come back; service resumes.
     drop(clients);
@@ -156,7 +181,9 @@ fn out_of_file_descriptors_the_server_backs_off_and_recovers() {
 
 #[test]
 fn the_echo_server_echoes_and_survives_a_reset() {
-    let mut server = ServerProcess::start(&example_binary("ch04_echo_server"), &["--port", "0"]).unwrap();
+    let mut server =
+        ServerProcess::start(&example_binary("ch04_echo_server"), &["--port", "0"])
+            .unwrap();
     let addr = server.addr;
     stepio_reactor::run(async move {
         let rude = stepio_reactor::TcpStream::connect(addr).await.unwrap();

@@ -27,7 +27,8 @@ struct TracedRun {
 impl TracedRun {
     /// Runs example `name` with debug mode and tracing on.
     fn of(name: &str) -> TracedRun {
-        let dir = std::env::temp_dir().join(format!("stepio-trace-test-{}-{name}", std::process::id()));
+        let dir = std::env::temp_dir()
+            .join(format!("stepio-trace-test-{}-{name}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let path = dir.join("trace.json");
         let output = Command::new(example_binary(name))
@@ -39,8 +40,8 @@ impl TracedRun {
         let stdout = String::from_utf8(output.stdout).unwrap();
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(output.status.success(), "{name} failed:\n{stderr}");
-        let text =
-            fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}\n{stderr}", path.display()));
+        let text = fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("{}: {err}\n{stderr}", path.display()));
         fs::remove_dir_all(&dir).unwrap();
         TracedRun { stdout, stderr, events: check_chrome_format(&text) }
     }
@@ -59,7 +60,9 @@ impl TracedRun {
         self.events
             .iter()
             .filter(|event| event.get("ph").and_then(Json::as_str) == Some("M"))
-            .filter(|event| event.get("name").and_then(Json::as_str) == Some("thread_name"))
+            .filter(|event| {
+                event.get("name").and_then(Json::as_str) == Some("thread_name")
+            })
             .filter_map(|event| {
                 let name = event.get("args")?.get("name")?.as_str()?;
                 name.starts_with(prefix).then(|| (tid(event), name.to_owned()))
@@ -72,7 +75,10 @@ impl TracedRun {
         self.events
             .iter()
             .filter(|event| event.get("ph").and_then(Json::as_str) == Some("X"))
-            .filter(|event| event.get("name").and_then(Json::as_str) == Some(name) && tid(event) == track)
+            .filter(|event| {
+                event.get("name").and_then(Json::as_str) == Some(name)
+                    && tid(event) == track
+            })
             .map(|event| event.get("dur").and_then(Json::as_f64).unwrap())
             .collect()
     }
@@ -109,7 +115,9 @@ fn slow_steps(stderr: &str, at_least: f64) -> Vec<(String, f64)> {
     stderr
         .lines()
         .filter_map(|line| {
-            let (what, rest) = line.strip_prefix("stepio debug: ")?.split_once(" blocked the loop for ")?;
+            let (what, rest) = line
+                .strip_prefix("stepio debug: ")?
+                .split_once(" blocked the loop for ")?;
             let seconds: f64 = rest.split(' ').next()?.parse().ok()?;
             (seconds >= at_least).then(|| (what.to_owned(), seconds))
         })
@@ -121,7 +129,8 @@ fn committed_timeline(name: &str) -> String {
 }
 
 fn committed_file(file: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("expected/timelines").join(file);
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("expected/timelines").join(file);
     fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
 
@@ -134,10 +143,16 @@ fn tid(event: &Json) -> u64 {
 fn check_chrome_format(text: &str) -> Vec<Json> {
     let trace = json::parse(text).unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(trace.get("displayTimeUnit").and_then(Json::as_str), Some("ms"));
-    let events = trace.get("traceEvents").and_then(Json::as_array).expect("a traceEvents array").to_vec();
+    let events = trace
+        .get("traceEvents")
+        .and_then(Json::as_array)
+        .expect("a traceEvents array")
+        .to_vec();
     assert!(!events.is_empty());
     for event in &events {
-        let field = |key: &str| event.get(key).unwrap_or_else(|| panic!("no {key:?} in {event:?}"));
+        let field = |key: &str| {
+            event.get(key).unwrap_or_else(|| panic!("no {key:?} in {event:?}"))
+        };
         assert!(field("name").as_str().is_some());
         assert!(field("pid").as_f64().is_some() && field("tid").as_f64().is_some());
         assert!(matches!(field("args"), Json::Object(_)));
@@ -170,7 +185,12 @@ fn the_blocking_mistake_is_named_and_drawn_as_one_bar() {
     let slow = slow_steps(&run.stderr, 0.5);
     assert_eq!(slow.len(), 1, "{}", run.stderr);
     let (what, seconds) = &slow[0];
-    assert!(what.starts_with("Task-2 (my_task, created at examples/ch05_blocking_mistake.rs:"), "{what}");
+    assert!(
+        what.starts_with(
+            "Task-2 (my_task, created at examples/ch05_blocking_mistake.rs:"
+        ),
+        "{what}"
+    );
     assert!(*seconds >= 2.0, "{seconds}");
     // In the timeline, my_task runs without a break for 2 s, and the ticker
     // waits all that time: between the bar's ends, it never runs.
@@ -179,9 +199,14 @@ fn the_blocking_mistake_is_named_and_drawn_as_one_bar() {
     let bar: Vec<usize> = (0..my_task.len()).filter(|&c| my_task[c] == '#').collect();
     let (first, last) = (bar[1], *bar.last().unwrap());
     assert!(last - first >= 15, "a long bar: {}", my_task.iter().collect::<String>());
-    assert!((first + 1..last).all(|c| my_task[c] == '#' && ticker[c] == '-'), "{}", run.stderr);
+    assert!(
+        (first + 1..last).all(|c| my_task[c] == '#' && ticker[c] == '-'),
+        "{}",
+        run.stderr
+    );
     // In the trace file, one poll of my_task lasts 2 s.
-    let (&track, _) = run.tracks("Task-2 my_task").iter().next().expect("a track for my_task");
+    let (&track, _) =
+        run.tracks("Task-2 my_task").iter().next().expect("a track for my_task");
     let longest = run.spans("poll", track).into_iter().fold(0.0, f64::max);
     assert!(longest >= 2_000_000.0, "{longest} us");
 }
@@ -192,20 +217,26 @@ fn the_thread_pool_fix_runs_the_waits_on_three_workers_and_nothing_blocks() {
     let run = TracedRun::of("ch09_executor_count_down");
     // Nothing blocks the loop for as long as a wait (the shortest is 0.5 s).
     assert_eq!(slow_steps(&run.stderr, 0.5), [], "{}", run.stderr);
-    assert_eq!(shape(&run.stderr), shape(&committed_timeline("ch09_executor_count_down")));
+    assert_eq!(
+        shape(&run.stderr),
+        shape(&committed_timeline("ch09_executor_count_down"))
+    );
     check_chrome_format(&committed_file("ch09_executor_count_down.json"));
     let workers = run.tracks("ThreadPoolExecutor-");
     assert_eq!(workers.len(), 3, "{workers:?}");
     // Each worker ran one count_down: 3 x 0.5 s, 3 x 0.8 s, 3 x 1.0 s,
     // never less, and late by no more than the output tests allow.
-    let mut jobs: Vec<f64> = workers.keys().flat_map(|&track| run.spans("job", track)).collect();
+    let mut jobs: Vec<f64> =
+        workers.keys().flat_map(|&track| run.spans("job", track)).collect();
     jobs.sort_by(f64::total_cmp);
     assert_eq!(jobs.len(), 3, "{jobs:?}");
     for (us, due) in jobs.iter().zip([1.5, 2.4, 3.0]) {
         let seconds = us / 1e6;
         assert!(seconds >= due && seconds <= due + TIMES.above, "{jobs:?} us");
     }
-    for row in ["ThreadPoolExecutor-0_0", "ThreadPoolExecutor-0_1", "ThreadPoolExecutor-0_2"] {
+    for row in
+        ["ThreadPoolExecutor-0_0", "ThreadPoolExecutor-0_1", "ThreadPoolExecutor-0_2"]
+    {
         assert!(run.row(row).contains(&'#'));
     }
     assert!(run.stderr.contains("3 wakes (3 from other threads)"), "{}", run.stderr);
@@ -230,7 +261,11 @@ fn count_down_shows_three_tasks_taking_turns() {
     for label in ["Task-1 count_down", "Task-2 count_down", "Task-3 count_down"] {
         let row = run.row(label);
         let running = row.iter().filter(|&&c| c == '#').count();
-        assert!((4..=8).contains(&running), "{running} columns of running:\n{}", run.stderr);
+        assert!(
+            (4..=8).contains(&running),
+            "{running} columns of running:\n{}",
+            run.stderr
+        );
     }
 }
 
@@ -246,24 +281,40 @@ fn the_timeline_example_draws_what_the_book_shows() {
 
 #[test]
 fn names_with_quotes_newlines_and_unicode_survive_the_round_trip() {
-    let names = ["plain", "a \"quoted\" name", "back\\slash", "two\nlines", "tab\tand\u{1}", "été 😀"];
+    let names = [
+        "plain",
+        "a \"quoted\" name",
+        "back\\slash",
+        "two\nlines",
+        "tab\tand\u{1}",
+        "été 😀",
+    ];
     let location = Location::caller();
     let mut records = Vec::new();
     for (task, name) in (1..).zip(names) {
         let at = Duration::from_micros(task * 1_500);
-        let spawned = TraceEvent::Spawned { task, name: "x".to_owned(), future: "f", location };
+        let spawned =
+            TraceEvent::Spawned { task, name: "x".to_owned(), future: "f", location };
         records.push(Record { at, event: spawned });
-        records.push(Record { at, event: TraceEvent::Renamed { task, name: name.to_owned() } });
+        records.push(Record {
+            at,
+            event: TraceEvent::Renamed { task, name: name.to_owned() },
+        });
         records.push(Record { at, event: TraceEvent::PollStart { task } });
-        records.push(Record { at: at + Duration::from_nanos(250), event: TraceEvent::PollEnd { task } });
+        records.push(Record {
+            at: at + Duration::from_nanos(250),
+            event: TraceEvent::PollEnd { task },
+        });
     }
     let trace = Trace { records, dropped: 0, end: Duration::from_millis(20) };
     let events = check_chrome_format(&trace.chrome_json());
     let run = TracedRun { stdout: String::new(), stderr: String::new(), events };
     let tracks = run.tracks("");
     for name in names {
-        let (&track, _) =
-            tracks.iter().find(|(_, n)| *n == name).unwrap_or_else(|| panic!("{name:?}: {tracks:?}"));
+        let (&track, _) = tracks
+            .iter()
+            .find(|(_, n)| *n == name)
+            .unwrap_or_else(|| panic!("{name:?}: {tracks:?}"));
         // Nanoseconds survive as fractions of a microsecond.
         assert_eq!(run.spans("poll", track), [0.25]);
     }
@@ -271,7 +322,8 @@ fn names_with_quotes_newlines_and_unicode_survive_the_round_trip() {
 
 #[test]
 fn a_trace_file_alone_is_written_and_announced_without_a_timeline() {
-    let dir = std::env::temp_dir().join(format!("stepio-trace-test-{}-files", std::process::id()));
+    let dir = std::env::temp_dir()
+        .join(format!("stepio-trace-test-{}-files", std::process::id()));
     fs::create_dir_all(&dir).unwrap();
     let path: PathBuf = dir.join("t.json");
     let output = Command::new(example_binary("ch09_wait_count_down"))
@@ -280,7 +332,10 @@ fn a_trace_file_alone_is_written_and_announced_without_a_timeline() {
         .unwrap();
     assert!(output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains(&format!("stepio: trace written to {}", path.display())), "{stderr}");
+    assert!(
+        stderr.contains(&format!("stepio: trace written to {}", path.display())),
+        "{stderr}"
+    );
     assert!(!stderr.contains("stepio timeline"), "{stderr}");
     check_chrome_format(&fs::read_to_string(&path).unwrap());
     fs::remove_dir_all(&dir).unwrap();

@@ -74,7 +74,8 @@ impl Future for Delay {
                         thread::sleep(deadline - now);
                         now = Instant::now();
                     }
-                    let waker = thread_slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    let waker =
+                        thread_slot.lock().unwrap_or_else(|e| e.into_inner()).take();
                     if let Some(waker) = waker {
                         waker.wake();
                     }

@@ -80,7 +80,11 @@ impl<A: Future, B: Future> Future for Join<A, B> {
         // Poll both, even when the first is still pending.
         let a_done = this.a.poll_done(cx);
         let b_done = this.b.poll_done(cx);
-        if a_done && b_done { Poll::Ready((this.a.take(), this.b.take())) } else { Poll::Pending }
+        if a_done && b_done {
+            Poll::Ready((this.a.take(), this.b.take()))
+        } else {
+            Poll::Pending
+        }
     }
 }
 
@@ -108,13 +112,22 @@ pub struct JoinVec<F: Future> {
 /// assert_eq!(doubled, [2, 4, 6]);
 /// ```
 pub fn join_vec<F: Future>(futures: impl IntoIterator<Item = F>) -> JoinVec<F> {
-    JoinVec { children: futures.into_iter().map(|future| Half::Running(Box::pin(future))).collect() }
+    JoinVec {
+        children: futures
+            .into_iter()
+            .map(|future| Half::Running(Box::pin(future)))
+            .collect(),
+    }
 }
 
 impl<F: Future> std::fmt::Debug for JoinVec<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let done = self.children.iter().filter(|child| matches!(child, Half::Done(_))).count();
-        f.debug_struct("JoinVec").field("children", &self.children.len()).field("done", &done).finish()
+        let done =
+            self.children.iter().filter(|child| matches!(child, Half::Done(_))).count();
+        f.debug_struct("JoinVec")
+            .field("children", &self.children.len())
+            .field("done", &done)
+            .finish()
     }
 }
 
@@ -130,7 +143,11 @@ impl<F: Future> Future for JoinVec<F> {
         for child in &mut self.children {
             all_done &= child.poll_done(cx);
         }
-        if all_done { Poll::Ready(self.children.iter_mut().map(Half::take).collect()) } else { Poll::Pending }
+        if all_done {
+            Poll::Ready(self.children.iter_mut().map(Half::take).collect())
+        } else {
+            Poll::Pending
+        }
     }
 }
 // ANCHOR_END: join_vec_poll

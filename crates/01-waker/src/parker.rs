@@ -135,7 +135,10 @@ impl Inner {
                         // Timed out. An unpark may still have raced in: report it.
                         return self.state.swap(EMPTY, SeqCst) == NOTIFIED;
                     }
-                    self.cvar.wait_timeout(guard, left).unwrap_or_else(|e| e.into_inner()).0
+                    self.cvar
+                        .wait_timeout(guard, left)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
                 }
             };
             if self.state.compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst).is_ok() {

@@ -13,7 +13,10 @@ use std::time::Duration;
 ///
 /// If `f` panics, or does not finish within `limit` (the thread is then
 /// left running; the test process ends with the test).
-pub fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
+pub fn within<T: Send + 'static>(
+    limit: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (tx, rx) = mpsc::channel();
     let worker = thread::spawn(move || {
         let _ = tx.send(f());
@@ -26,7 +29,9 @@ pub fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send +
             Ok(()) => unreachable!("the worker sent nothing and did not panic"),
         },
         Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("did not finish within {limit:?}: a wake-up was lost, or the loop never stopped")
+            panic!(
+                "did not finish within {limit:?}: a wake-up was lost, or the loop never stopped"
+            )
         }
     }
 }

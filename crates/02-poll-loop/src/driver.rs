@@ -31,7 +31,11 @@ pub trait Driver {
     ///
     /// An error from the system call the driver waits in. The loop stops and
     /// returns it as [`LoopError::Driver`](crate::LoopError::Driver).
-    fn park(&mut self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> io::Result<()>;
+    fn park(
+        &mut self,
+        timeout: Option<Duration>,
+        ready: &mut ReadyQueue,
+    ) -> io::Result<()>;
 
     /// A handle that makes a current or future `park` return early, from any
     /// thread. Every waker of the loop holds one.
@@ -66,7 +70,11 @@ impl ThreadDriver {
 }
 
 impl Driver for ThreadDriver {
-    fn park(&mut self, timeout: Option<Duration>, _ready: &mut ReadyQueue) -> io::Result<()> {
+    fn park(
+        &mut self,
+        timeout: Option<Duration>,
+        _ready: &mut ReadyQueue,
+    ) -> io::Result<()> {
         match timeout {
             None => self.parker.park(),
             Some(timeout) => {

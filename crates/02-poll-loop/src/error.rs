@@ -36,13 +36,19 @@ pub enum LoopError {
 impl fmt::Display for LoopError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LoopError::AlreadyRunning => f.write_str("This event loop is already running"),
+            LoopError::AlreadyRunning => {
+                f.write_str("This event loop is already running")
+            }
             LoopError::AnotherLoopRunning => {
                 f.write_str("Cannot run the event loop while another loop is running")
             }
-            LoopError::CloseWhileRunning => f.write_str("Cannot close a running event loop"),
+            LoopError::CloseWhileRunning => {
+                f.write_str("Cannot close a running event loop")
+            }
             LoopError::Closed => f.write_str("Event loop is closed"),
-            LoopError::StoppedBeforeComplete => f.write_str("Event loop stopped before Future completed."),
+            LoopError::StoppedBeforeComplete => {
+                f.write_str("Event loop stopped before Future completed.")
+            }
             LoopError::NoRunningLoop => f.write_str("no running event loop"),
             LoopError::Driver(err) => write!(f, "the event loop's driver failed: {err}"),
             LoopError::NotImplemented(missing) => f.write_str(missing),

@@ -162,7 +162,10 @@ impl EventLoop {
     /// # Errors
     ///
     /// [`LoopError::Closed`] if the loop was closed.
-    pub fn call_soon(&self, callback: impl FnOnce() + 'static) -> Result<Handle, LoopError> {
+    pub fn call_soon(
+        &self,
+        callback: impl FnOnce() + 'static,
+    ) -> Result<Handle, LoopError> {
         self.check_open()?;
         let handle = Handle::new(callback);
         self.core.ready.borrow_mut().push(handle.clone());
@@ -187,7 +190,10 @@ impl EventLoop {
     ///   [`LoopError::AnotherLoopRunning`].
     /// - [`LoopError::StoppedBeforeComplete`] if `stop` ended the run first.
     /// - [`LoopError::Driver`] if the driver failed.
-    pub fn run_until_complete<F: Future>(&self, future: F) -> Result<F::Output, LoopError> {
+    pub fn run_until_complete<F: Future>(
+        &self,
+        future: F,
+    ) -> Result<F::Output, LoopError> {
         let _running = self.enter()?;
         let mut future = pin!(future);
         // The future is not a task: its waker only raises a flag (and unparks).
@@ -332,7 +338,9 @@ impl EventLoop {
         // Tasks woken since the last turn are not counted here, and need not
         // be: every wake that queued one also unparked the driver, so this
         // park returns at once, and the look after it collects them.
-        let has_work = main_woken || self.core.stopping.get() || !self.core.ready.borrow().is_empty();
+        let has_work = main_woken
+            || self.core.stopping.get()
+            || !self.core.ready.borrow().is_empty();
         // With work waiting, the driver may only look for events, not sleep.
         let timeout = if has_work { Some(Duration::ZERO) } else { None };
         {

@@ -45,7 +45,8 @@ impl EventLoop {
     /// [`insert_extension`](EventLoop::insert_extension), if any.
     pub fn extension<T: Any>(&self) -> Option<Rc<T>> {
         let extensions = self.core.extensions.borrow();
-        let (_, extension) = extensions.iter().find(|(type_id, _)| *type_id == TypeId::of::<T>())?;
+        let (_, extension) =
+            extensions.iter().find(|(type_id, _)| *type_id == TypeId::of::<T>())?;
         Rc::clone(extension).downcast::<T>().ok()
     }
 
@@ -129,7 +130,9 @@ impl WeakEventLoop {
 
 impl fmt::Debug for WeakEventLoop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WeakEventLoop").field("alive", &(self.core.strong_count() > 0)).finish()
+        f.debug_struct("WeakEventLoop")
+            .field("alive", &(self.core.strong_count() > 0))
+            .finish()
     }
 }
 

@@ -60,7 +60,12 @@ impl Handle {
     /// (timers, say) use this to make one that they push onto the
     /// ready queue later.
     pub fn new(callback: impl FnOnce() + 'static) -> Handle {
-        Handle { entry: Rc::new(Entry { cancelled: Cell::new(false), callback: Cell::new(Some(callback)) }) }
+        Handle {
+            entry: Rc::new(Entry {
+                cancelled: Cell::new(false),
+                callback: Cell::new(Some(callback)),
+            }),
+        }
     }
 
     /// Cancels the callback: if it has not run yet, it never will.

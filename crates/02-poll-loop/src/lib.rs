@@ -82,7 +82,9 @@ pub use error::LoopError;
 pub use event_loop::{EventLoop, get_running_loop, run};
 pub use extend::WeakEventLoop;
 pub use handle::Handle;
-pub use observe::{Observer, Step, TaskEnd, TaskEvent, observe_new_loops, running_observer};
+pub use observe::{
+    Observer, Step, TaskEnd, TaskEvent, observe_new_loops, running_observer,
+};
 pub use panic::{PanicReport, PanicSource, panic_message};
 pub use ready::ReadyQueue;
 pub use schedule::{Runnable, Scheduler};

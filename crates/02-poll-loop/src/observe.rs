@@ -81,7 +81,9 @@ impl std::fmt::Debug for Step<'_> {
             Step::Main => f.write_str("Main"),
             Step::Callback(name) => f.debug_tuple("Callback").field(name).finish(),
             Step::Task(number) => f.debug_tuple("Task").field(number).finish(),
-            Step::Runnable(runnable) => f.debug_tuple("Runnable").field(&runnable.task_number()).finish(),
+            Step::Runnable(runnable) => {
+                f.debug_tuple("Runnable").field(&runnable.task_number()).finish()
+            }
         }
     }
 }
@@ -145,7 +147,11 @@ impl EventLoop {
     /// The loop's observer, if it has one.
     #[inline]
     pub fn observer(&self) -> Option<&Arc<dyn Observer>> {
-        if self.core.observed.get() { self.core.shared.doors.observer.get() } else { None }
+        if self.core.observed.get() {
+            self.core.shared.doors.observer.get()
+        } else {
+            None
+        }
     }
 
     /// Runs one piece of ready work; observed, if the loop has an observer.
@@ -160,7 +166,11 @@ impl EventLoop {
 
     /// Waits in the driver for at most `timeout`, telling the observer
     /// about a wait that may sleep (a look without sleeping is not told).
-    pub(crate) fn park(&self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> Result<(), LoopError> {
+    pub(crate) fn park(
+        &self,
+        timeout: Option<Duration>,
+        ready: &mut ReadyQueue,
+    ) -> Result<(), LoopError> {
         let observer = self.observer().filter(|_| timeout.is_none());
         if let Some(observer) = observer {
             observer.parking(self, timeout);
@@ -177,7 +187,11 @@ impl EventLoop {
 impl EventLoop {
     /// Polls the future given to `run_until_complete` (task 0), observed if
     /// the loop has an observer, which also hears when it is done.
-    pub(crate) fn poll_main<F: Future>(&self, future: Pin<&mut F>, cx: &mut Context<'_>) -> Poll<F::Output> {
+    pub(crate) fn poll_main<F: Future>(
+        &self,
+        future: Pin<&mut F>,
+        cx: &mut Context<'_>,
+    ) -> Poll<F::Output> {
         let Some(observer) = self.observer() else { return future.poll(cx) };
         let polled = self.observed(observer, Step::Main, || future.poll(cx));
         if polled.is_ready() {
@@ -210,7 +224,12 @@ impl EventLoop {
     }
 
     /// Runs `step`, telling the observer before and after.
-    fn observed<R>(&self, observer: &Arc<dyn Observer>, step: Step<'_>, run: impl FnOnce() -> R) -> R {
+    fn observed<R>(
+        &self,
+        observer: &Arc<dyn Observer>,
+        step: Step<'_>,
+        run: impl FnOnce() -> R,
+    ) -> R {
         observer.step_started(self, &step);
         let output = run();
         observer.step_ended(self, &step);

@@ -33,7 +33,9 @@ impl fmt::Display for PanicReport {
         match self.source {
             PanicSource::Callback => write!(f, "a callback panicked: {}", self.message),
             PanicSource::Task(id) => write!(f, "{id} panicked: {}", self.message),
-            PanicSource::NeverRetrieved => write!(f, "Task exception was never retrieved: {}", self.message),
+            PanicSource::NeverRetrieved => {
+                write!(f, "Task exception was never retrieved: {}", self.message)
+            }
         }
     }
 }

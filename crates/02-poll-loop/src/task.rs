@@ -77,7 +77,11 @@ impl Wake for TaskWaker {
 
 impl Shared {
     pub(crate) fn new(unparker: Arc<dyn Unpark>) -> Arc<Shared> {
-        Arc::new(Shared { woken: Mutex::new(Vec::new()), unparker, doors: Doors::default() })
+        Arc::new(Shared {
+            woken: Mutex::new(Vec::new()),
+            unparker,
+            doors: Doors::default(),
+        })
     }
 
     /// Tells the loop's observer, if it has one, that task `number` was
@@ -95,7 +99,8 @@ impl Shared {
     #[inline(never)]
     pub(crate) fn inject(&self, task: Arc<dyn Runnable>) {
         {
-            let mut injected = self.doors.injected.lock().unwrap_or_else(|e| e.into_inner());
+            let mut injected =
+                self.doors.injected.lock().unwrap_or_else(|e| e.into_inner());
             // Checked under the lock, so that `shut_down` cannot miss a task.
             if self.doors.closed.load(Ordering::Acquire) {
                 drop(injected);
@@ -110,7 +115,10 @@ impl Shared {
     /// Moves the injected tasks into `into`, which must be empty.
     pub(crate) fn take_injected(&self, into: &mut Vec<Arc<dyn Runnable>>) {
         debug_assert!(into.is_empty());
-        std::mem::swap(&mut *self.doors.injected.lock().unwrap_or_else(|e| e.into_inner()), into);
+        std::mem::swap(
+            &mut *self.doors.injected.lock().unwrap_or_else(|e| e.into_inner()),
+            into,
+        );
     }
 
     /// Refuses injections from now on, and returns those still queued so the
@@ -131,7 +139,12 @@ impl Shared {
 impl TaskWaker {
     /// A waker for `id`, marked as queued: a new task is queued at once.
     pub(crate) fn new(id: TaskId, number: u64, shared: &Arc<Shared>) -> Arc<TaskWaker> {
-        Arc::new(TaskWaker { id, number, queued: AtomicBool::new(true), shared: Arc::clone(shared) })
+        Arc::new(TaskWaker {
+            id,
+            number,
+            queued: AtomicBool::new(true),
+            shared: Arc::clone(shared),
+        })
     }
 
     /// Called right before a poll: a wake from now on queues the task again,
@@ -207,12 +220,24 @@ pub(crate) struct Tasks {
 
 impl Tasks {
     /// Stores `future` as task number `number`, and returns its id.
-    pub(crate) fn insert(&mut self, future: BoxFuture, shared: &Arc<Shared>, number: u64) -> TaskId {
+    pub(crate) fn insert(
+        &mut self,
+        future: BoxFuture,
+        shared: &Arc<Shared>,
+        number: u64,
+    ) -> TaskId {
         let index = match self.free.pop() {
             Some(index) => index,
             None => {
-                let index = u32::try_from(self.slots.len()).expect("more than 2^32 tasks");
-                self.slots.push(Slot { generation: 0, future: None, waker: None, task_waker: None, number });
+                let index =
+                    u32::try_from(self.slots.len()).expect("more than 2^32 tasks");
+                self.slots.push(Slot {
+                    generation: 0,
+                    future: None,
+                    waker: None,
+                    task_waker: None,
+                    number,
+                });
                 index
             }
         };
@@ -236,7 +261,10 @@ impl Tasks {
         }
         let future = slot.future.take()?;
         let waker = slot.waker.take().expect("a task slot with a future has its waker");
-        slot.task_waker.as_ref().expect("a task slot with a future has its waker").clear_queued();
+        slot.task_waker
+            .as_ref()
+            .expect("a task slot with a future has its waker")
+            .clear_queued();
         Some((future, waker))
     }
 
@@ -279,7 +307,8 @@ impl Tasks {
     /// The number of the task `id`, if it is live.
     pub(crate) fn number(&self, id: TaskId) -> Option<u64> {
         let slot = self.slots.get(id.index as usize)?;
-        (slot.generation == id.generation && slot.task_waker.is_some()).then_some(slot.number)
+        (slot.generation == id.generation && slot.task_waker.is_some())
+            .then_some(slot.number)
     }
 }
 
@@ -295,7 +324,10 @@ impl EventLoop {
     ///
     /// [`LoopError::Closed`] if the loop was closed.
     #[track_caller]
-    pub fn spawn<F: Future<Output = ()> + 'static>(&self, future: F) -> Result<TaskId, LoopError> {
+    pub fn spawn<F: Future<Output = ()> + 'static>(
+        &self,
+        future: F,
+    ) -> Result<TaskId, LoopError> {
         self.check_open()?;
         let number = self.next_task_number();
         if let Some(observer) = self.observer() {
@@ -318,7 +350,9 @@ impl EventLoop {
 impl EventLoop {
     pub(crate) fn poll_task(&self, id: TaskId) {
         // A stale id (the task already finished) polls nothing.
-        let Some((mut future, waker)) = self.core.tasks.borrow_mut().take(id) else { return };
+        let Some((mut future, waker)) = self.core.tasks.borrow_mut().take(id) else {
+            return;
+        };
         // No borrow is held while the task runs: it may spawn or schedule.
         let mut cx = Context::from_waker(&waker);
         match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx))) {

@@ -29,7 +29,10 @@ impl Log {
 
 /// A future that is pending until `flag` is set. It hands its waker to
 /// `waker_out` every time it is polled while pending.
-fn wait_for_flag(flag: Arc<AtomicBool>, waker_out: Arc<Mutex<Option<Waker>>>) -> impl Future<Output = ()> {
+fn wait_for_flag(
+    flag: Arc<AtomicBool>,
+    waker_out: Arc<Mutex<Option<Waker>>>,
+) -> impl Future<Output = ()> {
     poll_fn(move |cx| {
         if flag.load(SeqCst) {
             return Poll::Ready(());
@@ -146,7 +149,9 @@ fn run_until_complete_returns_the_output_and_may_borrow() {
 fn is_running_is_true_only_inside_a_run() {
     let event_loop = EventLoop::new();
     assert!(!event_loop.is_running());
-    let inside = event_loop.run_until_complete(async { get_running_loop().unwrap().is_running() }).unwrap();
+    let inside = event_loop
+        .run_until_complete(async { get_running_loop().unwrap().is_running() })
+        .unwrap();
     assert!(inside);
     assert!(!event_loop.is_running());
 }
@@ -366,14 +371,18 @@ fn running_another_loop_inside_a_loop_is_an_error() {
         })
         .unwrap();
     assert!(matches!(err, LoopError::AnotherLoopRunning));
-    assert_eq!(err.to_string(), "Cannot run the event loop while another loop is running");
+    assert_eq!(
+        err.to_string(),
+        "Cannot run the event loop while another loop is running"
+    );
 }
 
 #[test]
 fn closing_a_running_loop_is_an_error() {
     let event_loop = EventLoop::new();
-    let err =
-        event_loop.run_until_complete(async { get_running_loop().unwrap().close().unwrap_err() }).unwrap();
+    let err = event_loop
+        .run_until_complete(async { get_running_loop().unwrap().close().unwrap_err() })
+        .unwrap();
     assert!(matches!(err, LoopError::CloseWhileRunning));
     assert_eq!(err.to_string(), "Cannot close a running event loop");
     assert!(!event_loop.is_closed());
@@ -445,7 +454,8 @@ fn a_panicking_callback_is_reported_and_the_loop_goes_on() {
     let event_loop = EventLoop::new();
     let reports = Rc::new(RefCell::new(Vec::new()));
     let sink = Rc::clone(&reports);
-    event_loop.set_exception_handler(move |report| sink.borrow_mut().push(report.clone()));
+    event_loop
+        .set_exception_handler(move |report| sink.borrow_mut().push(report.clone()));
     let log = Log::default();
     event_loop.call_soon(|| panic!("boom")).unwrap();
     let log2 = log.clone();
@@ -464,7 +474,8 @@ fn a_panicking_task_is_reported_dropped_and_the_loop_goes_on() {
     let event_loop = EventLoop::new();
     let reports = Rc::new(RefCell::new(Vec::new()));
     let sink = Rc::clone(&reports);
-    event_loop.set_exception_handler(move |report| sink.borrow_mut().push(report.clone()));
+    event_loop
+        .set_exception_handler(move |report| sink.borrow_mut().push(report.clone()));
     let id = event_loop
         .spawn(async {
             yield_now().await;
@@ -509,7 +520,11 @@ struct OneShotDriver {
 }
 
 impl Driver for OneShotDriver {
-    fn park(&mut self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> io::Result<()> {
+    fn park(
+        &mut self,
+        timeout: Option<Duration>,
+        ready: &mut ReadyQueue,
+    ) -> io::Result<()> {
         self.parks.borrow_mut().push(timeout);
         if let Some(handle) = self.pending.take() {
             ready.push(handle);
@@ -572,7 +587,10 @@ impl crate::Runnable for CountingRunnable {
 fn scheduled_runnables_run_from_this_thread_and_others() {
     let event_loop = EventLoop::new();
     let scheduler = event_loop.scheduler();
-    let task = Arc::new(CountingRunnable { runs: Default::default(), scheduler: scheduler.clone() });
+    let task = Arc::new(CountingRunnable {
+        runs: Default::default(),
+        scheduler: scheduler.clone(),
+    });
     let runs = || task.runs.load(std::sync::atomic::Ordering::Relaxed);
 
     // Before the run (the injection queue), from a callback (the ready queue
@@ -583,7 +601,9 @@ fn scheduled_runnables_run_from_this_thread_and_others() {
         .call_soon(move || {
             sched.schedule(Arc::clone(&t) as Arc<dyn crate::Runnable>);
             let remote = (sched.clone(), Arc::clone(&t));
-            std::thread::spawn(move || remote.0.schedule(remote.1 as Arc<dyn crate::Runnable>));
+            std::thread::spawn(move || {
+                remote.0.schedule(remote.1 as Arc<dyn crate::Runnable>)
+            });
             let lp2 = lp.clone();
             let t = Arc::clone(&t);
             // Stop once the third run happened, whenever it comes.
@@ -606,7 +626,10 @@ fn scheduled_runnables_run_from_this_thread_and_others() {
 fn a_closed_loop_drops_what_is_scheduled_and_runs_its_close_hooks_once() {
     let event_loop = EventLoop::new();
     let scheduler = event_loop.scheduler();
-    let task = Arc::new(CountingRunnable { runs: Default::default(), scheduler: scheduler.clone() });
+    let task = Arc::new(CountingRunnable {
+        runs: Default::default(),
+        scheduler: scheduler.clone(),
+    });
     scheduler.schedule(Arc::clone(&task) as Arc<dyn crate::Runnable>);
     let hooks = Rc::new(Cell::new(0));
     let counted = Rc::clone(&hooks);

@@ -147,7 +147,11 @@ impl<D: Driver> TimerDriver<D> {
 }
 
 impl<D: Driver> Driver for TimerDriver<D> {
-    fn park(&mut self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> io::Result<()> {
+    fn park(
+        &mut self,
+        timeout: Option<Duration>,
+        ready: &mut ReadyQueue,
+    ) -> io::Result<()> {
         // No timers, or work already waiting (a zero timeout that no
         // deadline can shorten): nothing to compute before the park.
         if self.timers.is_empty() {
@@ -161,7 +165,8 @@ impl<D: Driver> Driver for TimerDriver<D> {
             // Exact, to the nanosecond: no rounding up to a tick.
             let next = self.timers.next_deadline().expect("the wheel is not empty");
             let until_deadline = next.saturating_sub(now);
-            let wait = timeout.map_or(until_deadline, |timeout| timeout.min(until_deadline));
+            let wait =
+                timeout.map_or(until_deadline, |timeout| timeout.min(until_deadline));
             if clock.is_simulated() && !wait.is_zero() {
                 // Simulated time: instead of sleeping until the deadline,
                 // look for events and jump there.

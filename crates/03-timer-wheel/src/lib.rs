@@ -70,7 +70,8 @@ pub fn new_event_loop() -> EventLoop {
 /// [`Clock::simulated`] to run timer logic without waiting.
 pub fn event_loop_with(inner: impl Driver + 'static, clock: Clock) -> EventLoop {
     let timers = Rc::new(Timers::new(clock));
-    let event_loop = EventLoop::with_driver(Box::new(TimerDriver::new(inner, Rc::clone(&timers))));
+    let event_loop =
+        EventLoop::with_driver(Box::new(TimerDriver::new(inner, Rc::clone(&timers))));
     event_loop.insert_extension(timers);
     event_loop
 }

@@ -136,7 +136,10 @@ impl fmt::Debug for Sleep {
 /// # Panics
 ///
 /// When polled outside a running loop that has timers.
-pub async fn timeout<F: Future>(duration: Duration, future: F) -> Result<F::Output, Elapsed> {
+pub async fn timeout<F: Future>(
+    duration: Duration,
+    future: F,
+) -> Result<F::Output, Elapsed> {
     let mut future = pin!(future);
     let mut deadline = pin!(sleep(duration));
     poll_fn(|cx| {

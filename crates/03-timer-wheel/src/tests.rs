@@ -30,7 +30,10 @@ fn count_down_events(event_loop: &EventLoop) -> Vec<(f64, char, u32)> {
         }
     };
     event_loop
-        .run_until_complete(join(count_down('A', 1.0), join(count_down('B', 0.8), count_down('C', 0.5))))
+        .run_until_complete(join(
+            count_down('A', 1.0),
+            join(count_down('B', 0.8), count_down('C', 0.5)),
+        ))
         .unwrap();
     events.take()
 }
@@ -72,10 +75,14 @@ fn count_down_on_the_real_clock_counts_in_time_order_and_never_early() {
         _ => 0.5,
     };
     for name in ['A', 'B', 'C'] {
-        let counts: Vec<u32> = events.iter().filter(|e| e.1 == name).map(|e| e.2).collect();
+        let counts: Vec<u32> =
+            events.iter().filter(|e| e.1 == name).map(|e| e.2).collect();
         assert_eq!(counts, [3, 2, 1], "{name}: {events:?}");
     }
-    assert!(events.windows(2).all(|pair| pair[0].0 <= pair[1].0), "time went backwards: {events:?}");
+    assert!(
+        events.windows(2).all(|pair| pair[0].0 <= pair[1].0),
+        "time went backwards: {events:?}"
+    );
     for &(time, name, n) in &events {
         // Summed as the loop sums them: whole Durations, no float rounding.
         let due = (Duration::from_secs_f64(delay(name)) * (4 - n)).as_secs_f64();
@@ -128,7 +135,9 @@ fn many_concurrent_sleeps_all_complete_none_early() {
                 })
                 .unwrap();
         }
-        event_loop.run_until_complete(async { sleep(Duration::from_millis(45)).await }).unwrap();
+        event_loop
+            .run_until_complete(async { sleep(Duration::from_millis(45)).await })
+            .unwrap();
         // Whatever the machine's load, keep going until every task is done.
         while event_loop.task_count() > 0 {
             event_loop.run_until_complete(sleep(Duration::from_millis(10))).unwrap();
@@ -180,7 +189,10 @@ fn a_cancelled_call_later_never_runs_and_its_closure_is_dropped() {
     handle.cancel();
     assert!(handle.cancelled());
     assert_eq!(Rc::strong_count(&captured), 1, "cancelling drops the closure at once");
-    assert!(event_loop.timers().unwrap().is_empty(), "and takes the timer out of the wheel");
+    assert!(
+        event_loop.timers().unwrap().is_empty(),
+        "and takes the timer out of the wheel"
+    );
     let stopper = event_loop.clone();
     event_loop.call_later(Duration::from_secs(2), move || stopper.stop()).unwrap();
     event_loop.run_forever().unwrap();
@@ -192,7 +204,9 @@ fn a_timer_cancelled_by_an_earlier_timer_in_the_same_turn_does_not_run() {
     let event_loop = simulated_loop();
     let ran = Rc::new(Cell::new(false));
     let ran_in_cb = Rc::clone(&ran);
-    let victim = event_loop.call_later(Duration::from_millis(20), move || ran_in_cb.set(true)).unwrap();
+    let victim = event_loop
+        .call_later(Duration::from_millis(20), move || ran_in_cb.set(true))
+        .unwrap();
     event_loop.call_later(Duration::from_millis(10), move || victim.cancel()).unwrap();
     // Both are due when the loop first looks, 30 ms later.
     event_loop.timers().unwrap().clock().jump_to(Duration::from_millis(30));
@@ -251,16 +265,23 @@ fn a_past_deadline_and_a_zero_sleep_wait_for_the_next_turn() {
             let event_loop = get_running_loop().unwrap();
             sleep(Duration::from_secs(1)).await;
             let log_in_cb = Rc::clone(&log_in_task);
-            event_loop.call_soon(move || log_in_cb.borrow_mut().push("call_soon")).unwrap();
+            event_loop
+                .call_soon(move || log_in_cb.borrow_mut().push("call_soon"))
+                .unwrap();
             let log_in_cb = Rc::clone(&log_in_task);
             let past = event_loop.now() - Duration::from_millis(500);
-            event_loop.call_at(past, move || log_in_cb.borrow_mut().push("call_at(past)")).unwrap();
+            event_loop
+                .call_at(past, move || log_in_cb.borrow_mut().push("call_at(past)"))
+                .unwrap();
             log_in_task.borrow_mut().push("before sleep(0)");
             sleep(Duration::ZERO).await;
             log_in_task.borrow_mut().push("after sleep(0)");
         })
         .unwrap();
-    assert_eq!(*log.borrow(), ["before sleep(0)", "call_soon", "call_at(past)", "after sleep(0)"]);
+    assert_eq!(
+        *log.borrow(),
+        ["before sleep(0)", "call_soon", "call_at(past)", "after sleep(0)"]
+    );
 }
 
 #[test]
@@ -297,7 +318,9 @@ fn a_panicking_timer_callback_is_reported_and_the_loop_goes_on() {
     let event_loop = simulated_loop();
     let reports = Rc::new(RefCell::new(Vec::new()));
     let reports_in_handler = Rc::clone(&reports);
-    event_loop.set_exception_handler(move |report| reports_in_handler.borrow_mut().push(report.to_string()));
+    event_loop.set_exception_handler(move |report| {
+        reports_in_handler.borrow_mut().push(report.to_string())
+    });
     event_loop.call_later(Duration::from_millis(10), || panic!("timer boom")).unwrap();
     event_loop.run_until_complete(sleep(Duration::from_millis(20))).unwrap();
     assert_eq!(*reports.borrow(), ["a callback panicked: timer boom"]);
@@ -308,11 +331,15 @@ fn close_drops_pending_timers_and_refuses_new_ones() {
     let event_loop = simulated_loop();
     let captured = Rc::new(());
     let keep = Rc::clone(&captured);
-    let handle = event_loop.call_later(Duration::from_secs(10), move || drop(keep)).unwrap();
+    let handle =
+        event_loop.call_later(Duration::from_secs(10), move || drop(keep)).unwrap();
     event_loop.close().unwrap();
     assert_eq!(Rc::strong_count(&captured), 1, "close dropped the pending callback");
     handle.cancel(); // harmless after close
-    assert!(matches!(event_loop.call_later(Duration::ZERO, || {}), Err(LoopError::Closed)));
+    assert!(matches!(
+        event_loop.call_later(Duration::ZERO, || {}),
+        Err(LoopError::Closed)
+    ));
 }
 
 #[test]
@@ -347,7 +374,10 @@ fn a_loop_without_timers_says_so_in_an_error() {
     let err = event_loop.call_later(Duration::from_millis(1), || {}).unwrap_err();
     assert!(matches!(err, LoopError::NotImplemented(_)), "{err:?}");
     let message = err.to_string();
-    assert!(message.contains("no timers") && message.contains("new_event_loop()"), "{message}");
+    assert!(
+        message.contains("no timers") && message.contains("new_event_loop()"),
+        "{message}"
+    );
     let at = event_loop.now() + Duration::from_millis(1);
     assert!(matches!(event_loop.call_at(at, || {}), Err(LoopError::NotImplemented(_))));
     assert!(event_loop.timers().is_err());

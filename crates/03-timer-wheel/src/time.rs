@@ -45,7 +45,11 @@ pub trait LoopTime {
     /// # Errors
     ///
     /// As [`call_later`](LoopTime::call_later).
-    fn call_at(&self, when: Instant, callback: impl FnOnce() + 'static) -> Result<TimerHandle, LoopError>;
+    fn call_at(
+        &self,
+        when: Instant,
+        callback: impl FnOnce() + 'static,
+    ) -> Result<TimerHandle, LoopError>;
 
     /// The loop's timers.
     ///
@@ -58,7 +62,8 @@ pub trait LoopTime {
 
 // ANCHOR: no_timers
 /// What a loop without a timer driver answers, and how to get one.
-const NO_TIMERS: &str = "this loop has no timers: make it with stepio_timer_wheel::new_event_loop()";
+const NO_TIMERS: &str =
+    "this loop has no timers: make it with stepio_timer_wheel::new_event_loop()";
 
 impl LoopTime for EventLoop {
     fn time(&self) -> f64 {
@@ -79,7 +84,11 @@ impl LoopTime for EventLoop {
         schedule(self, &timers, deadline, callback)
     }
 
-    fn call_at(&self, when: Instant, callback: impl FnOnce() + 'static) -> Result<TimerHandle, LoopError> {
+    fn call_at(
+        &self,
+        when: Instant,
+        callback: impl FnOnce() + 'static,
+    ) -> Result<TimerHandle, LoopError> {
         let timers = self.timers()?;
         let deadline = timers.clock().since_origin(when);
         schedule(self, &timers, deadline, callback)

@@ -239,7 +239,8 @@ impl<T> TimerWheel<T> {
 
     /// Links entry `index` into the slot its deadline belongs to now.
     fn file(&mut self, index: u32) {
-        let (level, slot) = slot_for(self.elapsed, self.entries[index as usize].deadline / TICK_NANOS);
+        let (level, slot) =
+            slot_for(self.elapsed, self.entries[index as usize].deadline / TICK_NANOS);
         let head = self.heads[level][slot];
         let entry = &mut self.entries[index as usize];
         (entry.level, entry.slot) = (level as u8, slot as u8);
@@ -333,7 +334,8 @@ impl<T> TimerWheel<T> {
             // higher level's current slot has already been cascaded, so a
             // timer filed there belongs to the level's next turn.
             let first = if level == 0 { digit } else { digit + 1 };
-            let ahead = if first < SLOTS as u32 { occupied & (u64::MAX << first) } else { 0 };
+            let ahead =
+                if first < SLOTS as u32 { occupied & (u64::MAX << first) } else { 0 };
             let turn_span = 1u64 << (shift + SLOT_BITS);
             let turn_start = self.elapsed & !(turn_span - 1);
             let (slot, tick) = if ahead != 0 {
@@ -462,7 +464,8 @@ impl<T> Default for TimerWheel<T> {
 
 impl<T> fmt::Debug for TimerWheel<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let per_level: Vec<u32> = self.occupied.iter().map(|bits| bits.count_ones()).collect();
+        let per_level: Vec<u32> =
+            self.occupied.iter().map(|bits| bits.count_ones()).collect();
         f.debug_struct("TimerWheel")
             .field("len", &self.len)
             .field("now", &self.now())

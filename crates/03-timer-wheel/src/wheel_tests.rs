@@ -66,8 +66,13 @@ fn deadline(rng: &mut Rng, now: u64, recent: &[u64]) -> u64 {
         10..=29 => now.saturating_add(rng.below(2 * MS)),
         30..=54 => now.saturating_add(rng.below(100 * MS)),
         55..=69 => now.saturating_add(rng.below(10_000 * MS)),
-        70..=79 => recent.get(rng.below(recent.len() as u64 + 1) as usize).copied().unwrap_or(now),
-        80..=89 => now.saturating_add((1 << (6 * (1 + rng.below(5)))) * MS - MS + rng.below(2 * MS)),
+        70..=79 => recent
+            .get(rng.below(recent.len() as u64 + 1) as usize)
+            .copied()
+            .unwrap_or(now),
+        80..=89 => now.saturating_add(
+            (1 << (6 * (1 + rng.below(5)))) * MS - MS + rng.below(2 * MS),
+        ),
         90..=96 => now.saturating_add(rng.below(1 << 33) * MS),
         97..=98 => now.saturating_add(((1 << 36) + rng.below(1 << 38)) * MS),
         _ => u64::MAX,
@@ -81,7 +86,9 @@ fn step(rng: &mut Rng, next_deadline: Option<Duration>, now: u64) -> u64 {
         0..=99 => 0,
         100..=399 => rng.below(2 * MS),
         400..=599 => rng.below(100 * MS),
-        600..=949 => next_deadline.map_or(0, |d| (d.as_nanos() as u64).saturating_sub(now)),
+        600..=949 => {
+            next_deadline.map_or(0, |d| (d.as_nanos() as u64).saturating_sub(now))
+        }
         950..=997 => rng.below(5_000 * MS),
         _ => rng.below(1 << 38) * MS,
     }
@@ -116,22 +123,38 @@ fn compare_with_model(seed: u64, ops: usize) {
             }
             45..=69 if !live.is_empty() => {
                 let (id, key) = live.swap_remove(rng.below(live.len() as u64) as usize);
-                assert_eq!(wheel.cancel(key), Some(id), "{}", at("cancel a waiting timer"));
+                assert_eq!(
+                    wheel.cancel(key),
+                    Some(id),
+                    "{}",
+                    at("cancel a waiting timer")
+                );
                 model.waiting.remove(&model_keys.remove(&id).unwrap());
                 stale.push(key);
             }
             70..=74 if !stale.is_empty() => {
                 let key = stale[rng.below(stale.len() as u64) as usize];
-                assert_eq!(wheel.cancel(key), None, "{}", at("a stale key cancelled something"));
+                assert_eq!(
+                    wheel.cancel(key),
+                    None,
+                    "{}",
+                    at("a stale key cancelled something")
+                );
             }
             _ => {
                 now = now.saturating_add(step(&mut rng, wheel.next_deadline(), now));
                 fired.clear();
                 wheel.advance(ns(now), &mut fired);
                 let expected = model.advance(now);
-                assert_eq!(fired, expected, "{}", at(&format!("advance to {now} ns fired differently")));
+                assert_eq!(
+                    fired,
+                    expected,
+                    "{}",
+                    at(&format!("advance to {now} ns fired differently"))
+                );
                 for id in &fired {
-                    let index = live.iter().position(|(live_id, _)| live_id == id).unwrap();
+                    let index =
+                        live.iter().position(|(live_id, _)| live_id == id).unwrap();
                     stale.push(live.swap_remove(index).1);
                     model_keys.remove(id);
                 }
@@ -143,11 +166,20 @@ fn compare_with_model(seed: u64, ops: usize) {
         match (wheel_next, model_next) {
             (None, None) => {}
             (Some(wheel_next), Some(model_next)) => {
-                assert!(wheel_next <= model_next, "{}", at("next_deadline is after a waiting timer"));
+                assert!(
+                    wheel_next <= model_next,
+                    "{}",
+                    at("next_deadline is after a waiting timer")
+                );
                 // Within 12 days (and not across a 2^30-tick boundary) it is exact.
                 let tick = model_next / MS;
                 if tick >> 30 == (now / MS) >> 30 {
-                    assert_eq!(wheel_next, model_next, "{}", at("next_deadline is not exact"));
+                    assert_eq!(
+                        wheel_next,
+                        model_next,
+                        "{}",
+                        at("next_deadline is not exact")
+                    );
                 }
             }
             _ => panic!("{}", at("next_deadline disagrees on emptiness")),
@@ -198,17 +230,39 @@ fn advance_ms(wheel: &mut TimerWheel<&'static str>, now: Duration) -> Vec<&'stat
 
 #[test]
 fn timers_at_level_edges_fire_at_their_deadline_not_before() {
-    for edge in [63u64, 64, 65, 4095, 4096, 4097, 262_143, 262_144, (1 << 30) - 1, 1 << 30, RANGE_TICKS - 1] {
+    for edge in [
+        63u64,
+        64,
+        65,
+        4095,
+        4096,
+        4097,
+        262_143,
+        262_144,
+        (1 << 30) - 1,
+        1 << 30,
+        RANGE_TICKS - 1,
+    ] {
         let mut wheel = TimerWheel::new();
         wheel.insert(ms(edge), "edge");
         let next = wheel.next_deadline().unwrap();
         if edge < 1 << 30 {
             assert_eq!(next, ms(edge));
         } else {
-            assert!(next <= ms(edge), "a top-level timer's next_deadline may be early, never late");
+            assert!(
+                next <= ms(edge),
+                "a top-level timer's next_deadline may be early, never late"
+            );
         }
-        assert!(advance_ms(&mut wheel, ms(edge) - ns(1)).is_empty(), "{edge} ms fired early");
-        assert_eq!(advance_ms(&mut wheel, ms(edge)), ["edge"], "{edge} ms did not fire on time");
+        assert!(
+            advance_ms(&mut wheel, ms(edge) - ns(1)).is_empty(),
+            "{edge} ms fired early"
+        );
+        assert_eq!(
+            advance_ms(&mut wheel, ms(edge)),
+            ["edge"],
+            "{edge} ms did not fire on time"
+        );
         assert!(wheel.is_empty());
     }
 }
@@ -224,7 +278,9 @@ fn a_deadline_inside_a_tick_is_kept_exactly() {
 
 #[test]
 fn next_deadline_is_exact_on_every_level_below_the_top() {
-    for deadline in [ns(1), ms(5), ns(70 * MS + 3), ms(5_000), ms(300_000), ms(20_000_000)] {
+    for deadline in
+        [ns(1), ms(5), ns(70 * MS + 3), ms(5_000), ms(300_000), ms(20_000_000)]
+    {
         let mut wheel = TimerWheel::new();
         wheel.insert(deadline + ms(1), "later");
         wheel.insert(deadline, "first");
@@ -248,7 +304,10 @@ fn the_top_level_wraps_around() {
         now = (now + ms(1 << 29)).min(start + ms(RANGE_TICKS + 4));
         assert!(advance_ms(&mut wheel, now).is_empty(), "fired early at {now:?}");
     }
-    assert_eq!(advance_ms(&mut wheel, start + ms(RANGE_TICKS + 5)), ["a whole range later"]);
+    assert_eq!(
+        advance_ms(&mut wheel, start + ms(RANGE_TICKS + 5)),
+        ["a whole range later"]
+    );
 }
 
 #[test]

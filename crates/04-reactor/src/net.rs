@@ -68,7 +68,10 @@ impl TcpListener {
     /// # Errors
     ///
     /// As [`accept`](TcpListener::accept).
-    pub fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+    pub fn poll_accept(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
         self.source.poll_io(Direction::Read, cx, sys::tcp_accept).map(|result| {
             let (fd, peer) = result?;
             Ok((TcpStream { source: Source::new(fd)? }, peer))
@@ -247,7 +250,11 @@ impl TcpStream {
     /// # Errors
     ///
     /// As [`read`](TcpStream::read).
-    pub fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+    pub fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
         self.split().0.poll_read(cx, buf)
     }
 
@@ -256,7 +263,11 @@ impl TcpStream {
     /// # Errors
     ///
     /// As [`write`](TcpStream::write).
-    pub fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    pub fn poll_write(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.split().1.poll_write(cx, buf)
     }
 }
@@ -278,8 +289,14 @@ impl ReadHalf<'_> {
     /// # Errors
     ///
     /// As [`TcpStream::read`].
-    pub fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        let result = std::task::ready!(self.source.poll_io(Direction::Read, cx, |fd| sys::tcp_recv(fd, buf)));
+    pub fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let result = std::task::ready!(
+            self.source.poll_io(Direction::Read, cx, |fd| sys::tcp_recv(fd, buf))
+        );
         if let Ok(n) = result {
             // A short read emptied the socket's buffer: the next read would
             // say "would block". Forget the readiness now and save that
@@ -341,9 +358,14 @@ impl WriteHalf<'_> {
     /// # Errors
     ///
     /// As [`TcpStream::write`].
-    pub fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        let result =
-            std::task::ready!(self.source.poll_io(Direction::Write, cx, |fd| sys::tcp_send(fd, buf)));
+    pub fn poll_write(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let result = std::task::ready!(
+            self.source.poll_io(Direction::Write, cx, |fd| sys::tcp_send(fd, buf))
+        );
         if let Ok(n) = result {
             // A short write filled the send buffer: as for reads.
             if 0 < n && n < buf.len() {
@@ -380,7 +402,10 @@ impl WriteHalf<'_> {
 
 /// Tries `f` on each address `addr` resolves to; the first success, or the
 /// last error.
-fn each_addr<T>(addr: impl ToSocketAddrs, mut f: impl FnMut(SocketAddr) -> io::Result<T>) -> io::Result<T> {
+fn each_addr<T>(
+    addr: impl ToSocketAddrs,
+    mut f: impl FnMut(SocketAddr) -> io::Result<T>,
+) -> io::Result<T> {
     let mut last_err = None;
     for addr in addr.to_socket_addrs()? {
         match f(addr) {
@@ -392,7 +417,10 @@ fn each_addr<T>(addr: impl ToSocketAddrs, mut f: impl FnMut(SocketAddr) -> io::R
 }
 
 fn no_addresses() -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidInput, "the address resolved to no socket address")
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "the address resolved to no socket address",
+    )
 }
 
 impl fmt::Debug for TcpListener {

@@ -176,14 +176,16 @@ impl Registry {
                     Token { index, generation: slot.generation }
                 }
                 None => {
-                    let index = u32::try_from(slots.len()).expect("fewer than 2^32 sources");
+                    let index =
+                        u32::try_from(slots.len()).expect("fewer than 2^32 sources");
                     slots.push(Slot { generation: 0, entry: Some(Entry::default()) });
                     Token { index, generation: 0 }
                 }
             }
         };
         let interest = sys::EPOLLIN | sys::EPOLLOUT | sys::EPOLLRDHUP | sys::EPOLLET;
-        if let Err(err) = sys::epoll_add(&self.epoll, fd.raw(), interest, token.to_data()) {
+        if let Err(err) = sys::epoll_add(&self.epoll, fd.raw(), interest, token.to_data())
+        {
             self.release(token);
             return Err(err);
         }
@@ -222,7 +224,12 @@ impl Registry {
     // ANCHOR: poll_ready
     /// Ready in `direction`? If not, `cx`'s waker is stored and woken when
     /// epoll reports the source ready.
-    pub(crate) fn poll_ready(&self, token: Token, direction: Direction, cx: &mut Context<'_>) -> Poll<()> {
+    pub(crate) fn poll_ready(
+        &self,
+        token: Token,
+        direction: Direction,
+        cx: &mut Context<'_>,
+    ) -> Poll<()> {
         let mut slots = self.slots.borrow_mut();
         let entry = entry_mut(&mut slots, token);
         if entry.readiness & direction.ready_mask() != 0 {
@@ -241,9 +248,9 @@ impl Registry {
     }
 
     /// Forgets readiness in `direction` (not the `CLOSED` bits), after a
-    /// read or write said "would block". With edge-triggered epoll, the next event comes only when the
-    /// state changes again, so this must not happen for any other reason:
-    /// that would lose the edge.
+    /// read or write said "would block". With edge-triggered epoll, the
+    /// next event comes only when the state changes again, so this must
+    /// not happen for any other reason: that would lose the edge.
     pub(crate) fn clear_ready(&self, token: Token, direction: Direction) {
         let mut slots = self.slots.borrow_mut();
         entry_mut(&mut slots, token).readiness &= !direction.clearable();
@@ -257,7 +264,9 @@ impl Registry {
         let token = Token::from_data(data);
         let bits = readiness_of(events);
         let mut slots = self.slots.borrow_mut();
-        let Some(Slot { generation, entry: Some(entry) }) = slots.get_mut(token.index as usize) else {
+        let Some(Slot { generation, entry: Some(entry) }) =
+            slots.get_mut(token.index as usize)
+        else {
             return;
         };
         if *generation != token.generation {
@@ -355,7 +364,8 @@ impl Unpark for WakeFd {
                 // (the loop never reads it). Empty it, and write again so
                 // that there is a new edge.
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                    sys::eventfd_reset(&self.fd).and_then(|_| sys::eventfd_signal(&self.fd))
+                    sys::eventfd_reset(&self.fd)
+                        .and_then(|_| sys::eventfd_signal(&self.fd))
                 }
                 other => other,
             };
@@ -391,9 +401,18 @@ impl Reactor {
         let fd = sys::eventfd_new()?;
         // Edge-triggered: a write makes one event. The counter is never
         // read; it cannot fill up in practice (see `WakeFd::unpark`).
-        sys::epoll_add(&registry.epoll, fd.raw(), sys::EPOLLIN | sys::EPOLLET, Token::WAKE)?;
+        sys::epoll_add(
+            &registry.epoll,
+            fd.raw(),
+            sys::EPOLLIN | sys::EPOLLET,
+            Token::WAKE,
+        )?;
         let wake = Arc::new(WakeFd { fd, state: AtomicU8::new(RUNNING) });
-        Ok(Reactor { registry, wake, events: vec![MaybeUninit::uninit(); EVENTS_PER_WAIT] })
+        Ok(Reactor {
+            registry,
+            wake,
+            events: vec![MaybeUninit::uninit(); EVENTS_PER_WAIT],
+        })
     }
 
     /// The registry sources register with.
@@ -403,12 +422,20 @@ impl Reactor {
 }
 
 impl Driver for Reactor {
-    fn park(&mut self, timeout: Option<Duration>, _ready: &mut ReadyQueue) -> io::Result<()> {
+    fn park(
+        &mut self,
+        timeout: Option<Duration>,
+        _ready: &mut ReadyQueue,
+    ) -> io::Result<()> {
         let mut timeout = timeout;
         if timeout != Some(Duration::ZERO) {
             // About to sleep: from now on an `unpark` must write the eventfd.
             // If one came since the last park, don't sleep at all.
-            if self.wake.state.compare_exchange(RUNNING, PARKED, Ordering::AcqRel, Ordering::Acquire).is_err()
+            if self
+                .wake
+                .state
+                .compare_exchange(RUNNING, PARKED, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
             {
                 timeout = Some(Duration::ZERO);
             }
@@ -472,7 +499,10 @@ fn report_ready(ready: &[EpollEvent]) {
 
 impl fmt::Debug for Reactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Reactor").field("registry", &self.registry).field("wake", &self.wake).finish()
+        f.debug_struct("Reactor")
+            .field("registry", &self.registry)
+            .field("wake", &self.wake)
+            .finish()
     }
 }
 

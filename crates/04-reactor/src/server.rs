@@ -35,7 +35,10 @@ where
     Fut: Future<Output = ()> + 'static,
 {
     let event_loop = get_running_loop().map_err(io::Error::other)?;
-    serve_with(listener, on_connection, move |connection| event_loop.spawn(connection).map(drop)).await
+    serve_with(listener, on_connection, move |connection| {
+        event_loop.spawn(connection).map(drop)
+    })
+    .await
 }
 
 /// [`serve`], with the spawning of each connection's task left to `spawn`,
@@ -56,7 +59,9 @@ where
 {
     loop {
         match listener.accept().await {
-            Ok((stream, peer)) => spawn(on_connection(stream, peer)).map_err(io::Error::other)?,
+            Ok((stream, peer)) => {
+                spawn(on_connection(stream, peer)).map_err(io::Error::other)?
+            }
             Err(err) if is_out_of_resources(&err) => {
                 eprintln!("accept: {err}; accepting again in {ACCEPT_RETRY_DELAY:?}");
                 sleep(ACCEPT_RETRY_DELAY).await;

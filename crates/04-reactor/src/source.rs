@@ -38,7 +38,11 @@ impl Source {
 
     /// Waits until the source is ready in `direction` (see
     /// [`Registry::poll_ready`]).
-    pub(crate) fn poll_ready(&self, direction: Direction, cx: &mut Context<'_>) -> Poll<()> {
+    pub(crate) fn poll_ready(
+        &self,
+        direction: Direction,
+        cx: &mut Context<'_>,
+    ) -> Poll<()> {
         self.registry.poll_ready(self.token, direction, cx)
     }
 
@@ -60,7 +64,9 @@ impl Source {
         loop {
             ready!(self.poll_ready(direction, cx));
             match op(&self.fd) {
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear_ready(direction),
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    self.clear_ready(direction)
+                }
                 result => return Poll::Ready(result),
             }
         }
@@ -79,7 +85,9 @@ impl Drop for Source {
 /// The reactor of the loop running on this thread.
 pub(crate) fn running_registry() -> io::Result<Rc<Registry>> {
     let event_loop = get_running_loop().map_err(|_| {
-        io::Error::other("sockets need a running event loop: create them inside a task or run()")
+        io::Error::other(
+            "sockets need a running event loop: create them inside a task or run()",
+        )
     })?;
     event_loop.extension::<Registry>().ok_or_else(|| {
         io::Error::other(
@@ -90,6 +98,9 @@ pub(crate) fn running_registry() -> io::Result<Rc<Registry>> {
 
 impl fmt::Debug for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Source").field("fd", &self.fd.raw()).field("token", &self.token).finish()
+        f.debug_struct("Source")
+            .field("fd", &self.fd.raw())
+            .field("token", &self.token)
+            .finish()
     }
 }

@@ -90,7 +90,8 @@ fn a_large_transfer_waits_for_the_send_buffer_to_drain() {
 #[test]
 fn readiness_that_arrives_while_nobody_waits_is_kept() {
     let event_loop = new_event_loop().unwrap();
-    let (mut client, mut server) = event_loop.run_until_complete(pair()).unwrap().unwrap();
+    let (mut client, mut server) =
+        event_loop.run_until_complete(pair()).unwrap().unwrap();
     let mut buf = [0; 16];
     event_loop
         .run_until_complete(async {
@@ -105,7 +106,8 @@ fn readiness_that_arrives_while_nobody_waits_is_kept() {
     // usually there when `write` returns; a busy kernel may take longer,
     // so the loop turns until the event is in.)
     event_loop.run_until_complete(client.write_all(b"late")).unwrap().unwrap();
-    let events_seen = || event_loop.run_until_complete(async { registry().events_seen() }).unwrap();
+    let events_seen =
+        || event_loop.run_until_complete(async { registry().events_seen() }).unwrap();
     let events_before = events_seen();
     let give_up = Instant::now() + HANG;
     while events_seen() == events_before {
@@ -146,7 +148,10 @@ fn an_event_for_a_dropped_source_does_not_reach_the_next_one() {
         // An event naming the old registration, as epoll_wait may have
         // returned it just before the drop: ignored.
         registry.inject(old_token, sys::EPOLLIN);
-        assert!(!registry.is_ready(token, Direction::Read), "a stale event reached fd {old_fd}'s successor");
+        assert!(
+            !registry.is_ready(token, Direction::Read),
+            "a stale event reached fd {old_fd}'s successor"
+        );
         // The same event with the live token is taken.
         registry.inject(token, sys::EPOLLIN);
         assert!(registry.is_ready(token, Direction::Read));
@@ -224,7 +229,10 @@ fn a_thousand_connections_at_once() {
     const CLIENTS: usize = 1_000;
     // Each connection takes two fds here (both ends live in this process).
     let limit = sys::raise_fd_limit(4_096).unwrap();
-    assert!(limit >= 2 * CLIENTS as u64 + 64, "the open-file limit ({limit}) is too low for this test");
+    assert!(
+        limit >= 2 * CLIENTS as u64 + 64,
+        "the open-file limit ({limit}) is too low for this test"
+    );
     let echoed = run(async {
         let event_loop = get_running_loop().unwrap();
         let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -300,7 +308,10 @@ fn a_read_with_a_timeout_on_the_real_clock() {
         assert!(start.elapsed() >= Duration::from_millis(30), "the timeout fired early");
         // Data that does arrive in time wins.
         client.write_all(b"ok").await.unwrap();
-        let n = timeout(Duration::from_secs(5), server.read(&mut buf)).await.unwrap().unwrap();
+        let n = timeout(Duration::from_secs(5), server.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(&buf[..n], b"ok");
     });
 }
@@ -328,7 +339,13 @@ fn a_peer_that_resets_gives_errors_not_a_crash() {
         assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
         // Writing to the dead connection: an error (EPIPE), not SIGPIPE.
         let err = server.write_all(&[0; 1024]).await.unwrap_err();
-        assert!(matches!(err.kind(), io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset), "{err}");
+        assert!(
+            matches!(
+                err.kind(),
+                io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
+            ),
+            "{err}"
+        );
     });
 }
 
@@ -337,7 +354,9 @@ fn sockets_outside_a_reactor_loop_say_what_is_missing() {
     let err = TcpListener::bind("127.0.0.1:0").unwrap_err();
     assert!(err.to_string().contains("running event loop"), "{err}");
     let stage3 = stepio_timer_wheel::new_event_loop();
-    let err = stage3.run_until_complete(async { TcpListener::bind("127.0.0.1:0").unwrap_err() }).unwrap();
+    let err = stage3
+        .run_until_complete(async { TcpListener::bind("127.0.0.1:0").unwrap_err() })
+        .unwrap();
     assert!(err.to_string().contains("no reactor"), "{err}");
     stage3.close().unwrap();
 }
@@ -435,7 +454,10 @@ fn the_loops_observer_hears_of_sockets_ready_and_of_its_parks() {
         .expect("the test hung");
     event_loop.close().unwrap();
     let ready = recorder.ready.lock().unwrap();
-    assert!(ready.iter().any(|ready| ready.readable), "the server side became readable: {ready:?}");
+    assert!(
+        ready.iter().any(|ready| ready.readable),
+        "the server side became readable: {ready:?}"
+    );
     let (parks, unparks) = *recorder.parks.lock().unwrap();
     assert_eq!(parks, unparks);
 }

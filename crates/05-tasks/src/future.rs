@@ -85,7 +85,10 @@ impl<T: 'static> BareFuture<T> {
     /// # Errors
     ///
     /// As [`set_result`](BareFuture::set_result).
-    pub fn set_exception(&self, error: impl Error + Send + Sync + 'static) -> Result<(), TaskError> {
+    pub fn set_exception(
+        &self,
+        error: impl Error + Send + Sync + 'static,
+    ) -> Result<(), TaskError> {
         self.complete(Err(TaskError::Exception(Arc::new(error))))
     }
 
@@ -227,7 +230,10 @@ impl Waiters {
     }
 
     fn wake_all(self) {
-        self.first.into_iter().chain(self.more.into_iter().flatten()).for_each(Waker::wake);
+        self.first
+            .into_iter()
+            .chain(self.more.into_iter().flatten())
+            .for_each(Waker::wake);
     }
 }
 

@@ -193,11 +193,9 @@ impl<T: 'static> Future for Task<T> {
             return Poll::Pending;
         }
         header.retrieved.set(true);
-        Poll::Ready(
-            self.cell
-                .take_outcome()
-                .unwrap_or(Err(TaskError::InvalidState("the result was already taken by await"))),
-        )
+        Poll::Ready(self.cell.take_outcome().unwrap_or(Err(TaskError::InvalidState(
+            "the result was already taken by await",
+        ))))
     }
 }
 // ANCHOR_END: task_future

@@ -157,7 +157,8 @@ pub fn create_task<F>(future: F) -> Task<F::Output>
 where
     F: Future + 'static,
 {
-    let event_loop = get_running_loop().unwrap_or_else(|err| panic!("create_task: {err}"));
+    let event_loop =
+        get_running_loop().unwrap_or_else(|err| panic!("create_task: {err}"));
     // A running loop is not closed.
     spawn_on(&event_loop, future, Location::caller()).expect("a running loop is open")
 }
@@ -186,7 +187,11 @@ where
 // ANCHOR_END: spawn
 
 /// Tells the loop's observer, if it has one, that task `number` was created.
-fn report_spawned<F>(event_loop: &EventLoop, number: u64, location: &'static Location<'static>) {
+fn report_spawned<F>(
+    event_loop: &EventLoop,
+    number: u64,
+    location: &'static Location<'static>,
+) {
     if let Some(observer) = event_loop.observer() {
         let future = std::any::type_name::<F>();
         observer.event(&TaskEvent::Spawned { number, future, location });

@@ -37,8 +37,8 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, ThreadId};
 
 use stepio_poll_loop::{
-    EventLoop, PanicReport, PanicSource, Runnable, Scheduler, TaskEnd, TaskEvent, WeakEventLoop,
-    panic_message,
+    EventLoop, PanicReport, PanicSource, Runnable, Scheduler, TaskEnd, TaskEvent,
+    WeakEventLoop, panic_message,
 };
 
 use crate::TaskError;
@@ -321,7 +321,10 @@ impl<F: Future + 'static> TaskCell<F> {
 impl<F: Future + 'static> Runnable for TaskCell<F> {
     fn run(self: Arc<Self>, event_loop: &EventLoop) {
         // This check is what lets the `Cell`s and the future be used below.
-        assert!(self.header.scheduler.is_for(event_loop), "stepio: a task was run by another loop");
+        assert!(
+            self.header.scheduler.is_for(event_loop),
+            "stepio: a task was run by another loop"
+        );
         // Cleared before the poll: a wake from now on queues the task again.
         let state = self.header.state.fetch_and(!SCHEDULED, Ordering::AcqRel);
         if state & DONE != 0 {
@@ -359,7 +362,8 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
                 self.finish(event_loop, Err(TaskError::Cancelled))
             }
             Ok(Poll::Ready(output)) => self.finish(event_loop, Ok(output)),
-            Err(payload) => self.finish(event_loop, Err(TaskError::Panicked(panic_message(&*payload)))),
+            Err(payload) => self
+                .finish(event_loop, Err(TaskError::Panicked(panic_message(&*payload)))),
         }
     }
 
@@ -373,9 +377,15 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
 impl<F: Future + 'static> TaskCell<F> {
     /// Stores the outcome, drops the future, and tells everyone who waits:
     /// the awaiter, the done callbacks, the registry.
-    fn finish(self: &Arc<Self>, event_loop: &EventLoop, outcome: Result<F::Output, TaskError>) {
+    fn finish(
+        self: &Arc<Self>,
+        event_loop: &EventLoop,
+        outcome: Result<F::Output, TaskError>,
+    ) {
         // The future's destructor runs user code: it may panic, or wake us.
-        let outcome = match catch_unwind(AssertUnwindSafe(|| *self.stage.borrow_mut() = Stage::Taken)) {
+        let outcome = match catch_unwind(AssertUnwindSafe(|| {
+            *self.stage.borrow_mut() = Stage::Taken
+        })) {
             Ok(()) => outcome,
             Err(payload) => Err(TaskError::Panicked(panic_message(&*payload))),
         };
@@ -407,10 +417,15 @@ impl<F: Future + 'static> TaskCell<F> {
     }
 
     /// Runs `callback` on the loop's next turn, with a view of this task.
-    fn call_soon(self: &Arc<Self>, event_loop: &EventLoop, callback: DoneCallback<F::Output>) {
+    fn call_soon(
+        self: &Arc<Self>,
+        event_loop: &EventLoop,
+        callback: DoneCallback<F::Output>,
+    ) {
         let header = &self.header;
         header.pending_callbacks.set(header.pending_callbacks.get() + 1);
-        let pending = PendingCallback(Task::view(Arc::clone(self) as Arc<dyn TaskRef<F::Output>>));
+        let pending =
+            PendingCallback(Task::view(Arc::clone(self) as Arc<dyn TaskRef<F::Output>>));
         // If the loop closes first, the closure is dropped unrun, and
         // `pending`'s destructor still counts the callback out.
         let _ = event_loop.call_soon(move || callback(&pending.0));
@@ -456,21 +471,28 @@ impl<F: Future + 'static> LiveTask for TaskCell<F> {
             return;
         }
         self.header.cancel_requested.set(true);
-        if let Some(observer) = self.header.event_loop().as_ref().and_then(EventLoop::observer) {
+        if let Some(observer) =
+            self.header.event_loop().as_ref().and_then(EventLoop::observer)
+        {
             let number = self.header.id;
             observer.event(&TaskEvent::PendingAtClose { number });
             observer.event(&TaskEvent::Done { number, end: TaskEnd::Cancelled });
         }
         // The loop is closing; a destructor that panics now has nobody to
         // tell but the exception handler, and the task ends cancelled anyway.
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| *self.stage.borrow_mut() = Stage::Taken)) {
+        if let Err(payload) =
+            catch_unwind(AssertUnwindSafe(|| *self.stage.borrow_mut() = Stage::Taken))
+        {
             if let Some(event_loop) = self.header.event_loop() {
                 let message = format!(
                     "{} panicked while being dropped: {}",
                     self.header.name(),
                     panic_message(&*payload)
                 );
-                event_loop.call_exception_handler(&PanicReport { source: PanicSource::Callback, message });
+                event_loop.call_exception_handler(&PanicReport {
+                    source: PanicSource::Callback,
+                    message,
+                });
             }
         }
         *self.stage.borrow_mut() = Stage::Finished(Err(TaskError::Cancelled));
@@ -483,7 +505,10 @@ impl<F: Future + 'static> LiveTask for TaskCell<F> {
     // ANCHOR: release
     fn release_if_unwanted(&self) {
         let header = &self.header;
-        if header.handle_alive.get() || header.pending_callbacks.get() > 0 || !header.is_done() {
+        if header.handle_alive.get()
+            || header.pending_callbacks.get() > 0
+            || !header.is_done()
+        {
             return;
         }
         let stage = std::mem::replace(&mut *self.stage.borrow_mut(), Stage::Taken);
@@ -491,7 +516,8 @@ impl<F: Future + 'static> LiveTask for TaskCell<F> {
         if let Stage::Finished(Err(err)) = &stage {
             if err.is_failure() && !header.retrieved.get() {
                 let event_loop = event_loop.and_then(|event_loop| event_loop.upgrade());
-                let message = format!("{} (created at {}) {err}", header.name(), header.spawned_at);
+                let message =
+                    format!("{} (created at {}) {err}", header.name(), header.spawned_at);
                 let report = PanicReport { source: PanicSource::NeverRetrieved, message };
                 match &event_loop {
                     Some(event_loop) => event_loop.call_exception_handler(&report),
@@ -544,7 +570,10 @@ impl<F: Future + 'static> Drop for TaskCell<F> {
     fn drop(&mut self) {
         // The usual case: the loop emptied everything already.
         let stage_empty = matches!(self.stage.get_mut(), Stage::Taken);
-        if stage_empty && self.callbacks.get_mut().is_empty() && self.header.event_loop.get_mut().is_none() {
+        if stage_empty
+            && self.callbacks.get_mut().is_empty()
+            && self.header.event_loop.get_mut().is_none()
+        {
             return;
         }
         if thread::current().id() == self.header.thread {

@@ -9,7 +9,9 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
-use stepio_poll_loop::{Driver, EventLoop, PanicSource, ReadyQueue, ThreadDriver, Unpark};
+use stepio_poll_loop::{
+    Driver, EventLoop, PanicSource, ReadyQueue, ThreadDriver, Unpark,
+};
 use stepio_timer_wheel::{Clock, LoopTime, event_loop_with, sleep};
 use stepio_waker::yield_now;
 
@@ -145,7 +147,10 @@ fn a_task_cancelled_while_waiting_drops_its_future_at_once() {
             yield_now().await; // the sleeper starts and waits
             assert!(!sleeper.done());
             assert!(sleeper.cancel());
-            assert!(sleeper.cancel(), "a second cancel before it lands is still accepted");
+            assert!(
+                sleeper.cancel(),
+                "a second cancel before it lands is still accepted"
+            );
             sleeper.await
         })
         .unwrap();
@@ -202,10 +207,15 @@ fn cancelling_a_finished_task_does_nothing_and_says_so() {
 fn current_task_is_none_outside_tasks() {
     let event_loop = EventLoop::new();
     assert!(current_task().is_none());
-    let inside = event_loop.run_until_complete(async { current_task().is_none() }).unwrap();
+    let inside =
+        event_loop.run_until_complete(async { current_task().is_none() }).unwrap();
     assert!(inside, "run_until_complete's own future is not a task");
-    let task = event_loop.create_task(async { current_task().map(|task| task.name()) }).unwrap();
-    assert_eq!(event_loop.run_until_complete(task).unwrap().unwrap().as_deref(), Some("Task-1"));
+    let task =
+        event_loop.create_task(async { current_task().map(|task| task.name()) }).unwrap();
+    assert_eq!(
+        event_loop.run_until_complete(task).unwrap().unwrap().as_deref(),
+        Some("Task-1")
+    );
 }
 
 #[test]
@@ -215,7 +225,9 @@ fn done_callbacks_run_through_the_loop_in_order() {
     let task = event_loop.create_task(async { 10 }).unwrap();
     for n in 1..=3 {
         let calls = Rc::clone(&calls);
-        task.add_done_callback(move |task| calls.borrow_mut().push((n, task.result().unwrap())));
+        task.add_done_callback(move |task| {
+            calls.borrow_mut().push((n, task.result().unwrap()))
+        });
     }
     // The task finishes in the first turn; its callbacks are scheduled with
     // call_soon, so they run in the next one.
@@ -223,7 +235,10 @@ fn done_callbacks_run_through_the_loop_in_order() {
     event_loop
         .run_until_complete(async move {
             yield_now().await;
-            assert!(observed.borrow().is_empty(), "callbacks are not called inside the task's step");
+            assert!(
+                observed.borrow().is_empty(),
+                "callbacks are not called inside the task's step"
+            );
             yield_now().await;
         })
         .unwrap();
@@ -231,7 +246,9 @@ fn done_callbacks_run_through_the_loop_in_order() {
 
     // One added after the task finished is still called, on the next turn.
     let late = Rc::clone(&calls);
-    task.add_done_callback(move |task| late.borrow_mut().push((4, task.result().unwrap())));
+    task.add_done_callback(move |task| {
+        late.borrow_mut().push((4, task.result().unwrap()))
+    });
     assert_eq!(calls.borrow().len(), 3);
     event_loop.run_until_complete(yield_now()).unwrap();
     assert_eq!(calls.borrow().last(), Some(&(4, 10)));
@@ -246,7 +263,11 @@ fn run_until_complete_returns_after_the_tasks_done_callbacks_ran() {
     let log = Rc::clone(&printed);
     task.add_done_callback(move |task| log.borrow_mut().push(task.result().unwrap()));
     let output = event_loop.run_until_complete(task).unwrap().unwrap();
-    assert_eq!(*printed.borrow(), ["ends"], "the callback ran before run_until_complete returned");
+    assert_eq!(
+        *printed.borrow(),
+        ["ends"],
+        "the callback ran before run_until_complete returned"
+    );
     assert_eq!(output, "ends");
 
     let future = event_loop.create_future::<u8>();
@@ -419,7 +440,9 @@ fn a_bare_future_is_awaited_by_many_tasks() {
     let waiters: Vec<_> = (0..3)
         .map(|n| {
             let future = future.clone();
-            event_loop.create_task(async move { format!("{n}: {}", future.await.unwrap()) }).unwrap()
+            event_loop
+                .create_task(async move { format!("{n}: {}", future.await.unwrap()) })
+                .unwrap()
         })
         .collect();
     let setter = future.clone();
@@ -482,7 +505,9 @@ fn bare_future_done_callbacks_run_in_order_through_the_loop() {
     let calls = Rc::new(RefCell::new(Vec::new()));
     for n in 0..3 {
         let calls = Rc::clone(&calls);
-        future.add_done_callback(move |future| calls.borrow_mut().push((n, future.result().unwrap())));
+        future.add_done_callback(move |future| {
+            calls.borrow_mut().push((n, future.result().unwrap()))
+        });
     }
     future.set_result(9).unwrap();
     assert!(calls.borrow().is_empty());
@@ -531,7 +556,8 @@ fn a_task_woken_many_times_before_it_runs_is_polled_once() {
     let event_loop = EventLoop::new();
     let polls = Rc::new(Cell::new(0));
     let waker = Rc::new(RefCell::new(None));
-    let counter = PollCounter { polls: Rc::clone(&polls), waker: Rc::clone(&waker), until: 3 };
+    let counter =
+        PollCounter { polls: Rc::clone(&polls), waker: Rc::clone(&waker), until: 3 };
     let task = event_loop.create_task(counter).unwrap();
     event_loop.run_until_complete(yield_now()).unwrap();
     assert_eq!(polls.get(), 1);
@@ -575,19 +601,27 @@ impl Unpark for CountingUnpark {
 }
 
 impl Driver for CountingDriver {
-    fn park(&mut self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> io::Result<()> {
+    fn park(
+        &mut self,
+        timeout: Option<Duration>,
+        ready: &mut ReadyQueue,
+    ) -> io::Result<()> {
         self.inner.park(timeout, ready)
     }
 
     fn unparker(&self) -> Arc<dyn Unpark> {
-        Arc::new(CountingUnpark { inner: self.inner.unparker(), unparks: Arc::clone(&self.unparks) })
+        Arc::new(CountingUnpark {
+            inner: self.inner.unparker(),
+            unparks: Arc::clone(&self.unparks),
+        })
     }
 }
 
 #[test]
 fn a_wake_on_the_loops_own_thread_takes_the_fast_path() {
     let unparks = Arc::new(AtomicUsize::new(0));
-    let driver = CountingDriver { inner: ThreadDriver::new(), unparks: Arc::clone(&unparks) };
+    let driver =
+        CountingDriver { inner: ThreadDriver::new(), unparks: Arc::clone(&unparks) };
     let event_loop = EventLoop::with_driver(Box::new(driver));
     event_loop
         .run_until_complete(async {
@@ -600,7 +634,11 @@ fn a_wake_on_the_loops_own_thread_takes_the_fast_path() {
         })
         .unwrap();
     // The awaiting future (not a task) is woken once, through its flag.
-    assert!(unparks.load(Ordering::Relaxed) <= 1, "{} unparks", unparks.load(Ordering::Relaxed));
+    assert!(
+        unparks.load(Ordering::Relaxed) <= 1,
+        "{} unparks",
+        unparks.load(Ordering::Relaxed)
+    );
 }
 
 #[test]
@@ -614,7 +652,8 @@ fn wakes_from_other_threads_are_never_lost() {
         let event_loop = EventLoop::new();
         let total = event_loop
             .run_until_complete(async {
-                let tasks: Vec<_> = (0..TASKS).map(|_| create_task(ping_a_thread(ROUNDS))).collect();
+                let tasks: Vec<_> =
+                    (0..TASKS).map(|_| create_task(ping_a_thread(ROUNDS))).collect();
                 let mut total = 0;
                 for task in tasks {
                     total += task.await.unwrap();
@@ -624,7 +663,9 @@ fn wakes_from_other_threads_are_never_lost() {
             .unwrap();
         done_tx.send(total).unwrap();
     });
-    let total = done_rx.recv_timeout(Duration::from_secs(60)).expect("a wake-up was lost: the loop hangs");
+    let total = done_rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("a wake-up was lost: the loop hangs");
     assert_eq!(total, TASKS * ROUNDS);
     runner.join().unwrap();
 }
@@ -639,7 +680,11 @@ async fn ping_a_thread(rounds: usize) -> usize {
         type Output = ();
         fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
             *self.waker.lock().unwrap() = Some(cx.waker().clone());
-            if self.flag.swap(false, Ordering::AcqRel) { Poll::Ready(()) } else { Poll::Pending }
+            if self.flag.swap(false, Ordering::AcqRel) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
         }
     }
     let flag = Arc::new(AtomicBool::new(false));
@@ -704,11 +749,15 @@ fn tasks_report_their_lives_to_the_loops_observer() {
                 match event {
                     TaskEvent::Spawned { number, .. } => format!("spawned {number}"),
                     TaskEvent::Done { number, end } => format!("done {number} {end:?}"),
-                    TaskEvent::PendingAtClose { number } => format!("pending at close {number}"),
+                    TaskEvent::PendingAtClose { number } => {
+                        format!("pending at close {number}")
+                    }
                     TaskEvent::Woken { .. } => return,
                     other => format!("{other:?}"),
                 }
-            } else if let Some(TaskRenamed { number, name }) = event.downcast_ref::<TaskRenamed>() {
+            } else if let Some(TaskRenamed { number, name }) =
+                event.downcast_ref::<TaskRenamed>()
+            {
                 format!("renamed {number} {name}")
             } else {
                 return;

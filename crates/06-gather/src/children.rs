@@ -28,7 +28,11 @@ impl<F: Future> Children<F> {
     pub(crate) fn new(futures: impl IntoIterator<Item = F>) -> Children<F> {
         let slots: Box<[Option<F>]> = futures.into_iter().map(Some).collect();
         let remaining = slots.len();
-        Children { ready: ReadyList::new(remaining), slots: Box::into_pin(slots), remaining }
+        Children {
+            ready: ReadyList::new(remaining),
+            slots: Box::into_pin(slots),
+            remaining,
+        }
     }
 
     /// How many children there are in all.
@@ -46,7 +50,10 @@ impl<F: Future> Children<F> {
     /// output)))`, then `Ready(None)` once all have finished. `Pending`
     /// means that every woken child was polled and none finished; `cx` will
     /// be woken when one is woken.
-    pub(crate) fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<(usize, F::Output)>> {
+    pub(crate) fn poll_next(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<(usize, F::Output)>> {
         if self.remaining == 0 {
             return Poll::Ready(None);
         }
@@ -68,7 +75,9 @@ impl<F: Future> Children<F> {
             let Some(child) = slot.as_mut().as_pin_mut() else {
                 continue; // finished already: a late wake
             };
-            if let Poll::Ready(output) = child.poll(&mut Context::from_waker(ready.waker(index))) {
+            if let Poll::Ready(output) =
+                child.poll(&mut Context::from_waker(ready.waker(index)))
+            {
                 // Dropped in place: what it held is released now.
                 slot.set(None);
                 *remaining -= 1;
@@ -80,7 +89,10 @@ impl<F: Future> Children<F> {
 
     /// The children that have not finished, with their indices.
     pub(crate) fn unfinished(&self) -> impl Iterator<Item = (usize, &F)> {
-        self.slots.iter().enumerate().filter_map(|(index, slot)| Some((index, slot.as_ref()?)))
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(index, slot)| Some((index, slot.as_ref()?)))
     }
 }
 

@@ -66,8 +66,13 @@ pub(crate) struct Spawner<C: IntoTask> {
 impl<C: IntoTask> Spawner<C> {
     pub(crate) fn new(children: impl IntoIterator<Item = C>) -> Spawner<C> {
         match get_running_loop() {
-            Ok(event_loop) => Spawner { unspawned: Vec::new(), children: Some(spawn(children, &event_loop)) },
-            Err(_) => Spawner { unspawned: children.into_iter().collect(), children: None },
+            Ok(event_loop) => Spawner {
+                unspawned: Vec::new(),
+                children: Some(spawn(children, &event_loop)),
+            },
+            Err(_) => {
+                Spawner { unspawned: children.into_iter().collect(), children: None }
+            }
         }
     }
 
@@ -78,8 +83,9 @@ impl<C: IntoTask> Spawner<C> {
     /// If they have not been created and no loop is running on this thread.
     pub(crate) fn tasks(&mut self, what: &str) -> &mut Children<Task<C::Output>> {
         if self.children.is_none() {
-            let event_loop = get_running_loop()
-                .unwrap_or_else(|err| panic!("{what} was polled outside a running event loop: {err}"));
+            let event_loop = get_running_loop().unwrap_or_else(|err| {
+                panic!("{what} was polled outside a running event loop: {err}")
+            });
             self.children = Some(spawn(self.unspawned.drain(..), &event_loop));
         }
         self.children.as_mut().expect("spawned above")
@@ -138,7 +144,11 @@ impl<C: IntoTask, T> Collect<C, T> {
     // ANCHOR: collect
     /// Stores outcomes until every child has one (`Ok`), or, if
     /// `stop_at_error`, until the first error, which it returns.
-    fn poll_collect(&mut self, cx: &mut Context<'_>, stop_at_error: bool) -> Poll<Result<(), TaskError>> {
+    fn poll_collect(
+        &mut self,
+        cx: &mut Context<'_>,
+        stop_at_error: bool,
+    ) -> Poll<Result<(), TaskError>> {
         assert!(!self.finished, "gather polled after it returned");
         let children = self.spawner.tasks("gather");
         while let Poll::Ready(next) = children.poll_next(cx) {
@@ -161,7 +171,9 @@ impl<C: IntoTask, T> Collect<C, T> {
     // ANCHOR_END: collect
 
     fn take_outcomes(&mut self) -> impl Iterator<Item = Result<T, TaskError>> {
-        std::mem::take(&mut self.outcomes).into_iter().map(|outcome| outcome.expect("every child finished"))
+        std::mem::take(&mut self.outcomes)
+            .into_iter()
+            .map(|outcome| outcome.expect("every child finished"))
     }
 }
 
@@ -232,7 +244,9 @@ where
 
 /// [`gather`] for tasks created before: awaits each, cancels the
 /// unfinished ones if dropped early.
-pub fn gather_tasks<T: 'static>(tasks: impl IntoIterator<Item = Task<T>>) -> Gather<Spawned<T>> {
+pub fn gather_tasks<T: 'static>(
+    tasks: impl IntoIterator<Item = Task<T>>,
+) -> Gather<Spawned<T>> {
     gather(tasks.into_iter().map(Spawned))
 }
 
@@ -286,7 +300,9 @@ impl<C: IntoTask, T> Future for Gather<C, T> {
             Poll::Ready(Err(err)) => Poll::Ready(Err(err)),
             Poll::Ready(Ok(())) => Poll::Ready(Ok(collect
                 .take_outcomes()
-                .map(|outcome| outcome.unwrap_or_else(|_| unreachable!("errors stop the gather")))
+                .map(|outcome| {
+                    outcome.unwrap_or_else(|_| unreachable!("errors stop the gather"))
+                })
                 .collect())),
         }
     }
@@ -365,7 +381,10 @@ impl<F: Future> Future for JoinAll<F> {
                 None => {
                     let outputs = std::mem::take(&mut this.outputs);
                     return Poll::Ready(
-                        outputs.into_iter().map(|output| output.expect("finished")).collect(),
+                        outputs
+                            .into_iter()
+                            .map(|output| output.expect("finished"))
+                            .collect(),
                     );
                 }
             }

@@ -75,7 +75,10 @@ mod tuple;
 pub mod wait;
 
 pub use as_completed::{AsCompleted, as_completed};
-pub use gather::{Gather, GatherAll, IntoTask, JoinAll, Spawned, gather, gather_tasks, join_all, try_gather};
+pub use gather::{
+    Gather, GatherAll, IntoTask, JoinAll, Spawned, gather, gather_tasks, join_all,
+    try_gather,
+};
 pub use ready::ReadyList;
 pub use select::{Either, select};
 pub use tuple::GatherTuple;

@@ -72,7 +72,8 @@ impl Wake for ChildWaker {
 
     fn wake_by_ref(self: &Arc<Self>) {
         let parent = {
-            let mut state = self.shared.state.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut state =
+                self.shared.state.lock().unwrap_or_else(PoisonError::into_inner);
             if state.closed || state.queued[self.index] {
                 return;
             }
@@ -102,7 +103,9 @@ impl ReadyList {
             }),
         });
         let wakers = (0..len)
-            .map(|index| Waker::from(Arc::new(ChildWaker { index, shared: Arc::clone(&shared) })))
+            .map(|index| {
+                Waker::from(Arc::new(ChildWaker { index, shared: Arc::clone(&shared) }))
+            })
             .collect();
         ReadyList { shared, wakers, fresh: 0..len, local: VecDeque::new() }
     }

@@ -21,7 +21,10 @@ pub enum Either<A, B> {
 /// When both are ready at the same poll, `left` wins: the order is fixed,
 /// not random as in tokio's `select!`. asyncio has no such function;
 /// `wait(..., FirstCompleted)` is the closest, and it cancels nothing.
-pub async fn select<A: Future, B: Future>(left: A, right: B) -> Either<A::Output, B::Output> {
+pub async fn select<A: Future, B: Future>(
+    left: A,
+    right: B,
+) -> Either<A::Output, B::Output> {
     let mut left = pin!(left);
     let mut right = pin!(right);
     poll_fn(|cx| {

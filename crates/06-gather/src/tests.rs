@@ -99,7 +99,8 @@ fn gather_gives_outputs_in_argument_order_not_finishing_order() {
 
 #[test]
 fn gather_of_nothing_is_an_empty_list() {
-    let outputs = stepio_timer_wheel::run(gather(Vec::<std::future::Ready<u8>>::new())).unwrap();
+    let outputs =
+        stepio_timer_wheel::run(gather(Vec::<std::future::Ready<u8>>::new())).unwrap();
     assert!(outputs.unwrap().is_empty());
 }
 
@@ -174,10 +175,16 @@ fn return_exceptions_collects_every_outcome_in_order() {
         .unwrap();
     assert_eq!(outcomes.len(), 4);
     assert_eq!(*outcomes[0].as_ref().unwrap(), 1);
-    assert!(matches!(&outcomes[1], Err(TaskError::Panicked(message)) if message == "boom"));
+    assert!(
+        matches!(&outcomes[1], Err(TaskError::Panicked(message)) if message == "boom")
+    );
     assert!(outcomes[2].as_ref().unwrap_err().is_cancelled());
     assert_eq!(*outcomes[3].as_ref().unwrap(), 4);
-    assert!(reports.borrow().is_empty(), "the caller got every failure: {:?}", reports.borrow());
+    assert!(
+        reports.borrow().is_empty(),
+        "the caller got every failure: {:?}",
+        reports.borrow()
+    );
     event_loop.close().unwrap();
 }
 
@@ -187,9 +194,15 @@ fn try_gather_turns_an_err_output_into_the_gathers_error() {
     let (first, all) = event_loop
         .run_until_complete(async {
             let child = |delay, answer: Result<u32, Refused>| after(delay, answer);
-            let first = try_gather([child(10, Ok(1)), child(20, Err(Refused("no"))), child(30, Ok(3))]).await;
-            let all =
-                try_gather([child(10, Ok(1)), child(5, Err(Refused("later")))]).return_exceptions().await;
+            let first = try_gather([
+                child(10, Ok(1)),
+                child(20, Err(Refused("no"))),
+                child(30, Ok(3)),
+            ])
+            .await;
+            let all = try_gather([child(10, Ok(1)), child(5, Err(Refused("later")))])
+                .return_exceptions()
+                .await;
             let fine = try_gather([child(10, Ok(1)), child(5, Ok(2))]).await.unwrap();
             assert_eq!(fine, [1, 2]);
             (first, all)
@@ -232,7 +245,8 @@ fn cancelling_the_task_that_awaits_a_gather_cancels_every_child() {
             finished.set(finished.get() + 1);
         }
     };
-    let parent = event_loop.create_task(gather([child(first, 100), child(second, 200)])).unwrap();
+    let parent =
+        event_loop.create_task(gather([child(first, 100), child(second, 200)])).unwrap();
     let outcome = event_loop
         .run_until_complete(async move {
             sleep(ms(10)).await;
@@ -245,7 +259,10 @@ fn cancelling_the_task_that_awaits_a_gather_cancels_every_child() {
         })
         .unwrap();
     assert!(outcome.unwrap_err().is_cancelled());
-    assert!(first_dropped.get() && second_dropped.get(), "both children's futures were dropped");
+    assert!(
+        first_dropped.get() && second_dropped.get(),
+        "both children's futures were dropped"
+    );
     assert_eq!(event_loop.pending_tasks(), 0);
     // Run past their deadlines: they never finish.
     event_loop.run_until_complete(sleep(ms(300))).unwrap();
@@ -277,7 +294,8 @@ fn the_tuple_macro_gathers_different_types() {
     let event_loop = simulated_loop();
     let (outputs, failed) = event_loop
         .run_until_complete(async {
-            let outputs = gather!(after(20, 7_u8), after(10, "text"), async { vec![1, 2] }).await;
+            let outputs =
+                gather!(after(20, 7_u8), after(10, "text"), async { vec![1, 2] }).await;
             let failed = gather!(after(20, 7_u8), panic_after(10, "tuple")).await;
             (outputs, failed)
         })
@@ -297,7 +315,11 @@ fn dropping_a_tuple_gather_cancels_its_children() {
                 let _flag = flag;
                 sleep(ms(100)).await;
             };
-            let outcome = select(gather!(child, Spawned(create_task(after(100, 1)))), sleep(ms(10))).await;
+            let outcome = select(
+                gather!(child, Spawned(create_task(after(100, 1)))),
+                sleep(ms(10)),
+            )
+            .await;
             assert!(matches!(outcome, Either::Right(())));
             sleep(ms(1)).await;
         })
@@ -325,7 +347,11 @@ fn wait_all_completed_returns_every_task_done() {
         .run_until_complete(async {
             let waited = wait(three_tasks(), ReturnWhen::AllCompleted, None).await;
             assert_eq!(now_ms(), 30);
-            assert_eq!(outputs(&waited.done), [10, 20, 30], "done lists tasks as they finished");
+            assert_eq!(
+                outputs(&waited.done),
+                [10, 20, 30],
+                "done lists tasks as they finished"
+            );
             assert!(waited.pending.is_empty());
         })
         .unwrap();
@@ -384,11 +410,16 @@ fn wait_timeout_returns_what_is_done_and_leaves_the_rest_running() {
                 assert_eq!(outputs(&waited.done), [10], "{mode:?}");
                 assert_eq!(waited.pending.len(), 2, "{mode:?}");
                 let rest = wait(waited.pending, ReturnWhen::AllCompleted, None).await;
-                assert_eq!(now_ms() - started, 30, "{mode:?}: the pending ones were not cancelled");
+                assert_eq!(
+                    now_ms() - started,
+                    30,
+                    "{mode:?}: the pending ones were not cancelled"
+                );
                 assert_eq!(outputs(&rest.done), [20, 30]);
             }
             // A timeout before the first completion: nothing is done.
-            let waited = wait(three_tasks(), ReturnWhen::FirstCompleted, Some(ms(5))).await;
+            let waited =
+                wait(three_tasks(), ReturnWhen::FirstCompleted, Some(ms(5))).await;
             assert!(waited.done.is_empty());
             assert_eq!(waited.pending.len(), 3);
             for task in &waited.pending {
@@ -396,7 +427,8 @@ fn wait_timeout_returns_what_is_done_and_leaves_the_rest_running() {
                 task.cancel();
             }
             // A timeout longer than needed changes nothing.
-            let waited = wait(three_tasks(), ReturnWhen::FirstCompleted, Some(ms(500))).await;
+            let waited =
+                wait(three_tasks(), ReturnWhen::FirstCompleted, Some(ms(500))).await;
             assert_eq!(outputs(&waited.done), [10]);
             for task in &waited.pending {
                 task.cancel();
@@ -428,7 +460,12 @@ fn wait_first_exception_returns_at_the_first_failure() {
             // A cancelled task is not an exception: this waits for all.
             let victim = create_task(after(10, 0));
             victim.cancel();
-            let waited = wait([victim, create_task(after(40, 2))], ReturnWhen::FirstException, None).await;
+            let waited = wait(
+                [victim, create_task(after(40, 2))],
+                ReturnWhen::FirstException,
+                None,
+            )
+            .await;
             assert_eq!(waited.done.len(), 2);
             assert!(waited.done[0].cancelled());
         })
@@ -459,7 +496,8 @@ fn wait_first_completed_and_all_completed_with_a_panicking_child() {
 }
 
 #[test]
-fn wait_all_completed_keeps_panics_and_err_outputs_in_done_and_first_exception_ignores_err() {
+fn wait_all_completed_keeps_panics_and_err_outputs_in_done_and_first_exception_ignores_err()
+ {
     let event_loop = simulated_loop();
     event_loop
         .run_until_complete(async {
@@ -474,13 +512,18 @@ fn wait_all_completed_keeps_panics_and_err_outputs_in_done_and_first_exception_i
             let waited = wait(tasks, ReturnWhen::AllCompleted, None).await;
             assert_eq!(now_ms(), 30);
             assert_eq!(waited.done.len(), 3);
-            assert!(waited.done[0].exception().unwrap().is_none(), "an Err output is a value");
+            assert!(
+                waited.done[0].exception().unwrap().is_none(),
+                "an Err output is a value"
+            );
             assert!(waited.done[1].exception().unwrap().unwrap().is_panic());
             assert!(waited.done[2].exception().unwrap().is_none());
 
             // FirstException does not stop at an `Err` output.
-            let tasks =
-                vec![create_task(after(10, Err::<u32, _>(Refused("value")))), create_task(after(20, Ok(2)))];
+            let tasks = vec![
+                create_task(after(10, Err::<u32, _>(Refused("value")))),
+                create_task(after(20, Ok(2))),
+            ];
             let started = now_ms();
             let waited = wait(tasks, ReturnWhen::FirstException, None).await;
             assert_eq!(now_ms() - started, 20, "it waited for all");
@@ -496,8 +539,12 @@ fn a_failure_that_wait_saw_but_nobody_took_is_still_reported() {
     let reports = capture_reports(&event_loop);
     event_loop
         .run_until_complete(async {
-            let waited =
-                wait([create_task(panic_after(1, "unseen"))], ReturnWhen::FirstException, None).await;
+            let waited = wait(
+                [create_task(panic_after(1, "unseen"))],
+                ReturnWhen::FirstException,
+                None,
+            )
+            .await;
             drop(waited);
         })
         .unwrap();
@@ -508,8 +555,11 @@ fn a_failure_that_wait_saw_but_nobody_took_is_still_reported() {
 #[test]
 fn wait_with_no_tasks_returns_at_once() {
     let event_loop = simulated_loop();
-    let waited =
-        event_loop.run_until_complete(wait(Vec::<Task<()>>::new(), ReturnWhen::FirstCompleted, None));
+    let waited = event_loop.run_until_complete(wait(
+        Vec::<Task<()>>::new(),
+        ReturnWhen::FirstCompleted,
+        None,
+    ));
     let waited = waited.unwrap();
     assert!(waited.done.is_empty() && waited.pending.is_empty());
     event_loop.close().unwrap();
@@ -551,12 +601,16 @@ fn wait_for_task_cancels_the_task_and_waits_until_it_ended() {
             let id = task.id();
             let err = wait_for_task(task, ms(20)).await.unwrap_err();
             assert_eq!(err.after(), ms(20));
-            assert!(seen.get(), "task {id}'s future was dropped before wait_for_task returned");
+            assert!(
+                seen.get(),
+                "task {id}'s future was dropped before wait_for_task returned"
+            );
             assert_eq!(stepio_poll_loop::get_running_loop().unwrap().pending_tasks(), 0);
 
             let ok = wait_for_task(create_task(after(5, 2)), ms(20)).await;
             assert_eq!(ok.unwrap().unwrap(), 2);
-            let failed = wait_for_task(create_task(panic_after(5, "inner")), ms(20)).await;
+            let failed =
+                wait_for_task(create_task(panic_after(5, "inner")), ms(20)).await;
             assert!(failed.unwrap().unwrap_err().is_panic());
         })
         .unwrap();
@@ -585,7 +639,10 @@ fn as_completed_hands_out_outcomes_in_finishing_order() {
             order
         })
         .unwrap();
-    assert_eq!(order, [(2, 10, Ok(10)), (1, 20, Err("panicked: mid".to_string())), (0, 30, Ok(30))]);
+    assert_eq!(
+        order,
+        [(2, 10, Ok(10)), (1, 20, Err("panicked: mid".to_string())), (0, 30, Ok(30))]
+    );
     event_loop.close().unwrap();
 }
 
@@ -764,7 +821,8 @@ fn gathering_100_000_tasks_polls_each_handle_twice_and_each_task_twice() {
                         n as u64
                     }))
                 });
-                let counted = tasks.map(|inner| Counted { inner, polls: Rc::clone(&handle_polls) });
+                let counted =
+                    tasks.map(|inner| Counted { inner, polls: Rc::clone(&handle_polls) });
                 let mut children = children::Children::new(counted);
                 let mut sum = 0;
                 let counter = Rc::clone(&parent_polls);
@@ -787,8 +845,16 @@ fn gathering_100_000_tasks_polls_each_handle_twice_and_each_task_twice() {
         })
         .unwrap();
     assert_eq!(sum, (N as u64 - 1) * N as u64 / 2, "all 100,000 finished");
-    assert_eq!(task_polls.get(), 2 * N, "each task: its first poll and the one after its yield");
-    assert_eq!(handle_polls.get(), 2 * N, "each handle: the first poll, then once when its task finished");
+    assert_eq!(
+        task_polls.get(),
+        2 * N,
+        "each task: its first poll and the one after its yield"
+    );
+    assert_eq!(
+        handle_polls.get(),
+        2 * N,
+        "each handle: the first poll, then once when its task finished"
+    );
     // The parent is polled once per loop turn in which a child finished:
     // a handful, not once per child.
     assert!(parent_polls <= 4, "{parent_polls} parent polls");
@@ -796,7 +862,10 @@ fn gathering_100_000_tasks_polls_each_handle_twice_and_each_task_twice() {
 }
 
 /// Wraps an async block so that its polls are counted.
-fn poll_fn_counted<F: Future>(polls: Rc<Cell<usize>>, future: F) -> impl Future<Output = F::Output> {
+fn poll_fn_counted<F: Future>(
+    polls: Rc<Cell<usize>>,
+    future: F,
+) -> impl Future<Output = F::Output> {
     let mut future = Box::pin(future);
     poll_fn(move |cx| {
         polls.set(polls.get() + 1);
@@ -827,7 +896,10 @@ fn gather_of_100_000_tasks_that_sleep_zero_completes() {
 fn a_child_woken_twice_before_the_parent_looks_is_polled_once() {
     let mut ready = ReadyList::new(3);
     let parent = Waker::noop();
-    assert_eq!([ready.pop(), ready.pop(), ready.pop(), ready.pop()], [Some(0), Some(1), Some(2), None]);
+    assert_eq!(
+        [ready.pop(), ready.pop(), ready.pop(), ready.pop()],
+        [Some(0), Some(1), Some(2), None]
+    );
     ready.waker(2).wake_by_ref();
     ready.waker(0).wake_by_ref();
     ready.waker(2).wake_by_ref();
@@ -873,7 +945,8 @@ fn wakes_from_many_threads_while_the_parent_refills_lose_nothing() {
     let counter = Arc::new(AtomicUsize::new(0));
     let parent = Waker::from(Arc::new(CountingWaker(Arc::clone(&counter))));
     ready.refill(&parent);
-    let wakers: Vec<Waker> = (0..CHILDREN).map(|index| ready.waker(index).clone()).collect();
+    let wakers: Vec<Waker> =
+        (0..CHILDREN).map(|index| ready.waker(index).clone()).collect();
     let woken = std::sync::atomic::AtomicBool::new(false);
     let mut seen = vec![0_usize; CHILDREN];
     thread::scope(|scope| {

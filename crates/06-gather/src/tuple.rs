@@ -66,7 +66,8 @@ impl<C: IntoTask> MaybeDone<C> {
 
     fn spawn(&mut self, event_loop: &EventLoop) {
         if let MaybeDone::Unspawned(_) = self {
-            let MaybeDone::Unspawned(child) = std::mem::replace(self, MaybeDone::Taken) else {
+            let MaybeDone::Unspawned(child) = std::mem::replace(self, MaybeDone::Taken)
+            else {
                 unreachable!()
             };
             *self = MaybeDone::Running(child.into_task(event_loop));
@@ -108,7 +109,8 @@ impl<C: IntoTask> MaybeDone<C> {
 pub trait Children {
     type Output;
     fn spawn(&mut self, event_loop: &EventLoop);
-    fn poll_all(&mut self, cx: &mut Context<'_>) -> Poll<Result<Self::Output, TaskError>>;
+    fn poll_all(&mut self, cx: &mut Context<'_>)
+    -> Poll<Result<Self::Output, TaskError>>;
     fn cancel(&self);
 }
 
@@ -181,8 +183,9 @@ impl<S: Children> Future for GatherTuple<S> {
         let this = self.get_mut();
         assert!(!this.finished, "gather! polled after it returned");
         if !this.spawned {
-            let event_loop = get_running_loop()
-                .unwrap_or_else(|err| panic!("gather! was polled outside a running event loop: {err}"));
+            let event_loop = get_running_loop().unwrap_or_else(|err| {
+                panic!("gather! was polled outside a running event loop: {err}")
+            });
             this.children.spawn(&event_loop);
             this.spawned = true;
         }

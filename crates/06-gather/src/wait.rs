@@ -113,15 +113,23 @@ impl<T: 'static> Future for Wait<T> {
             this.done.push(task);
         }
         if !met {
-            let timed_out =
-                this.deadline.as_mut().is_some_and(|deadline| Pin::new(deadline).poll(cx).is_ready());
+            let timed_out = this
+                .deadline
+                .as_mut()
+                .is_some_and(|deadline| Pin::new(deadline).poll(cx).is_ready());
             if !timed_out {
                 return Poll::Pending;
             }
         }
         let children = this.children.take().expect("checked above");
-        let pending = children.into_unfinished().into_iter().map(|watch| watch.0.expect("unfinished"));
-        Poll::Ready(Waited { done: std::mem::take(&mut this.done), pending: pending.collect() })
+        let pending = children
+            .into_unfinished()
+            .into_iter()
+            .map(|watch| watch.0.expect("unfinished"));
+        Poll::Ready(Waited {
+            done: std::mem::take(&mut this.done),
+            pending: pending.collect(),
+        })
     }
 }
 // ANCHOR_END: wait
@@ -140,7 +148,10 @@ impl<T: 'static> Future for Wait<T> {
 /// # Panics
 ///
 /// When polled outside a running loop that has timers.
-pub async fn wait_for<F: Future>(future: F, timeout: Duration) -> Result<F::Output, Elapsed> {
+pub async fn wait_for<F: Future>(
+    future: F,
+    timeout: Duration,
+) -> Result<F::Output, Elapsed> {
     self::timeout(timeout, future).await
 }
 
@@ -186,6 +197,9 @@ impl<T: 'static> fmt::Debug for Wait<T> {
 
 impl<T: 'static> fmt::Debug for Waited<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Waited").field("done", &self.done).field("pending", &self.pending).finish()
+        f.debug_struct("Waited")
+            .field("done", &self.done)
+            .field("pending", &self.pending)
+            .finish()
     }
 }

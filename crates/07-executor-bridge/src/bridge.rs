@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
-use stepio_poll_loop::{EventLoop, LoopError, Observer, Runnable, Scheduler, get_running_loop};
+use stepio_poll_loop::{
+    EventLoop, LoopError, Observer, Runnable, Scheduler, get_running_loop,
+};
 
 use crate::{ConcurrentFuture, ThreadPoolExecutor};
 
@@ -103,7 +105,10 @@ impl LoopExecutor for EventLoop {
 
 // ANCHOR: observed_job
 /// `job`, reporting to `observer` when it starts and ends on its worker.
-fn observed<T>(observer: Arc<dyn Observer>, job: impl FnOnce() -> T) -> impl FnOnce() -> T {
+fn observed<T>(
+    observer: Arc<dyn Observer>,
+    job: impl FnOnce() -> T,
+) -> impl FnOnce() -> T {
     static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
     let number = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
     move || {
@@ -151,8 +156,10 @@ fn default_of(event_loop: &EventLoop) -> Result<Rc<DefaultExecutor>, LoopError> 
     if event_loop.is_closed() {
         return Err(LoopError::Closed);
     }
-    event_loop
-        .set_default_executor(ThreadPoolExecutor::with_name(ThreadPoolExecutor::default_size(), "asyncio"));
+    event_loop.set_default_executor(ThreadPoolExecutor::with_name(
+        ThreadPoolExecutor::default_size(),
+        "asyncio",
+    ));
     Ok(event_loop.extension::<DefaultExecutor>().expect("just set"))
 }
 
@@ -171,7 +178,9 @@ where
     let event_loop = get_running_loop().unwrap_or_else(|err| panic!("to_thread: {err}"));
     // A running loop is open, and its default executor is shut down only
     // when the loop closes.
-    event_loop.run_in_executor(None, job).expect("the running loop's default executor is open")
+    event_loop
+        .run_in_executor(None, job)
+        .expect("the running loop's default executor is open")
 }
 // ANCHOR_END: to_thread
 
@@ -191,12 +200,18 @@ impl RemoteLoop {
     /// # Errors
     ///
     /// [`LoopError::Closed`] if the loop is closed; the callback is dropped.
-    pub fn call_soon_threadsafe(&self, callback: impl FnOnce() + Send + 'static) -> Result<(), LoopError> {
+    pub fn call_soon_threadsafe(
+        &self,
+        callback: impl FnOnce() + Send + 'static,
+    ) -> Result<(), LoopError> {
         if self.scheduler.is_closed() {
             return Err(LoopError::Closed);
         }
         let name = std::any::type_name_of_val(&callback);
-        self.scheduler.schedule(Arc::new(Callback { callback: Mutex::new(Some(Box::new(callback))), name }));
+        self.scheduler.schedule(Arc::new(Callback {
+            callback: Mutex::new(Some(Box::new(callback))),
+            name,
+        }));
         Ok(())
     }
 
@@ -215,7 +230,8 @@ struct Callback {
 
 impl Runnable for Callback {
     fn run(self: Arc<Self>, _event_loop: &EventLoop) {
-        let callback = self.callback.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let callback =
+            self.callback.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(callback) = callback {
             callback();
         }

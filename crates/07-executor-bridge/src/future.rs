@@ -166,7 +166,11 @@ impl<T> ConcurrentFuture<T> {
         self.finish_locked(inner, outcome);
     }
 
-    fn finish_locked(&self, mut inner: MutexGuard<'_, Inner<T>>, outcome: Result<T, JobError>) {
+    fn finish_locked(
+        &self,
+        mut inner: MutexGuard<'_, Inner<T>>,
+        outcome: Result<T, JobError>,
+    ) {
         inner.status = Status::Finished;
         inner.outcome = Some(outcome);
         let wakers = std::mem::take(&mut inner.wakers);
@@ -187,7 +191,10 @@ impl<T> ConcurrentFuture<T> {
     /// Calls `callback` with this future once the job has an outcome, as
     /// `add_done_callback()`: on the thread that finishes it (a worker, or
     /// the one that cancels it), or at once on this thread if it is done.
-    pub fn add_done_callback(&self, callback: impl FnOnce(&ConcurrentFuture<T>) + Send + 'static) {
+    pub fn add_done_callback(
+        &self,
+        callback: impl FnOnce(&ConcurrentFuture<T>) + Send + 'static,
+    ) {
         let mut inner = self.lock();
         if inner.status == Status::Finished {
             drop(inner);
@@ -198,15 +205,28 @@ impl<T> ConcurrentFuture<T> {
     }
 
     /// Blocks until the job has an outcome, or `timeout` (if any) passes.
-    fn wait(&self, timeout: Option<Duration>) -> Result<MutexGuard<'_, Inner<T>>, JobError> {
+    fn wait(
+        &self,
+        timeout: Option<Duration>,
+    ) -> Result<MutexGuard<'_, Inner<T>>, JobError> {
         let deadline = timeout.map(|timeout| Instant::now() + timeout);
         let mut inner = self.lock();
         while inner.status != Status::Finished {
             inner = match deadline {
-                None => self.shared.finished.wait(inner).unwrap_or_else(PoisonError::into_inner),
+                None => self
+                    .shared
+                    .finished
+                    .wait(inner)
+                    .unwrap_or_else(PoisonError::into_inner),
                 Some(deadline) => {
-                    let left = deadline.checked_duration_since(Instant::now()).ok_or(JobError::Timeout)?;
-                    self.shared.finished.wait_timeout(inner, left).unwrap_or_else(PoisonError::into_inner).0
+                    let left = deadline
+                        .checked_duration_since(Instant::now())
+                        .ok_or(JobError::Timeout)?;
+                    self.shared
+                        .finished
+                        .wait_timeout(inner, left)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0
                 }
             };
         }

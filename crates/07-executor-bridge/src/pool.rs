@@ -94,7 +94,8 @@ impl ThreadPoolExecutor {
     ///
     /// If `max_workers` is 0 (Python raises `ValueError`).
     pub fn new(max_workers: usize) -> ThreadPoolExecutor {
-        let prefix = format!("ThreadPoolExecutor-{}", POOLS.fetch_add(1, Ordering::Relaxed));
+        let prefix =
+            format!("ThreadPoolExecutor-{}", POOLS.fetch_add(1, Ordering::Relaxed));
         ThreadPoolExecutor::with_name(max_workers, prefix)
     }
 
@@ -104,7 +105,10 @@ impl ThreadPoolExecutor {
     /// # Panics
     ///
     /// If `max_workers` is 0.
-    pub fn with_name(max_workers: usize, prefix: impl Into<String>) -> ThreadPoolExecutor {
+    pub fn with_name(
+        max_workers: usize,
+        prefix: impl Into<String>,
+    ) -> ThreadPoolExecutor {
         assert!(max_workers > 0, "max_workers must be greater than 0");
         let pool = Arc::new(Pool {
             state: Mutex::new(State {

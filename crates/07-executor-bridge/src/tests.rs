@@ -29,13 +29,16 @@ fn jobs_submitted_from_many_threads_all_run() {
             .map(|thread| {
                 let pool = pool.clone();
                 scope.spawn(move || {
-                    (0..250).map(|n| pool.submit(move || thread * 1000 + n).unwrap()).collect::<Vec<_>>()
+                    (0..250)
+                        .map(|n| pool.submit(move || thread * 1000 + n).unwrap())
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
         handles.into_iter().flat_map(|handle| handle.join().unwrap()).collect()
     });
-    let mut results: Vec<usize> = futures.iter().map(|future| future.result().unwrap()).collect();
+    let mut results: Vec<usize> =
+        futures.iter().map(|future| future.result().unwrap()).collect();
     results.sort_unstable();
     let mut expected: Vec<usize> =
         (0..8).flat_map(|thread| (0..250).map(move |n| thread * 1000 + n)).collect();
@@ -71,11 +74,16 @@ fn workers_start_on_demand_up_to_the_maximum_and_are_named() {
     for open in opens {
         open.send(()).unwrap();
     }
-    let mut names: Vec<String> =
-        std::iter::once(first.unwrap()).chain(rest).map(|future| future.result().unwrap().unwrap()).collect();
+    let mut names: Vec<String> = std::iter::once(first.unwrap())
+        .chain(rest)
+        .map(|future| future.result().unwrap().unwrap())
+        .collect();
     names.sort();
     names.dedup();
-    assert!(names.iter().all(|name| ["pool_0", "pool_1", "pool_2"].contains(&name.as_str())), "{names:?}");
+    assert!(
+        names.iter().all(|name| ["pool_0", "pool_1", "pool_2"].contains(&name.as_str())),
+        "{names:?}"
+    );
     assert_eq!(
         ThreadPoolExecutor::default_size(),
         (thread::available_parallelism().unwrap().get() + 4).min(32)
@@ -157,7 +165,11 @@ fn shutdown_with_wait_runs_the_queued_jobs_then_refuses_new_ones() {
         })
         .collect();
     pool.shutdown(true);
-    assert_eq!(done.load(Ordering::SeqCst), 20, "every queued job ran before shutdown returned");
+    assert_eq!(
+        done.load(Ordering::SeqCst),
+        20,
+        "every queued job ran before shutdown returned"
+    );
     assert!(futures.iter().all(ConcurrentFuture::done));
     assert_eq!(pool.submit(|| 0).unwrap_err(), ShutDown);
     assert_eq!(ShutDown.to_string(), "cannot schedule new futures after shutdown");
@@ -221,10 +233,13 @@ fn done_callbacks_run_on_the_finishing_thread_or_at_once() {
 #[test]
 fn map_gives_results_in_the_order_of_the_items() {
     let pool = ThreadPoolExecutor::new(3);
-    let squares: Vec<_> = pool.map(|n: u64| n * n, 0..50).unwrap().collect::<Result<_, _>>().unwrap();
+    let squares: Vec<_> =
+        pool.map(|n: u64| n * n, 0..50).unwrap().collect::<Result<_, _>>().unwrap();
     assert_eq!(squares, (0..50).map(|n| n * n).collect::<Vec<_>>());
-    let mixed: Vec<_> =
-        pool.map(|n: u32| if n == 1 { panic!("one") } else { n }, [0, 1, 2]).unwrap().collect();
+    let mixed: Vec<_> = pool
+        .map(|n: u32| if n == 1 { panic!("one") } else { n }, [0, 1, 2])
+        .unwrap()
+        .collect();
     assert_eq!(mixed, [Ok(0), Err(JobError::Panicked("one".into())), Ok(2)]);
 }
 
@@ -235,7 +250,8 @@ fn run_in_executor_results_are_awaited_from_tasks() {
     within(Duration::from_secs(30), || {
         let event_loop = stepio_reactor::new_event_loop().unwrap();
         let pool = ThreadPoolExecutor::new(2);
-        let job = event_loop.run_in_executor(Some(&pool), || thread::current().name().map(str::to_owned));
+        let job = event_loop
+            .run_in_executor(Some(&pool), || thread::current().name().map(str::to_owned));
         let name = event_loop.run_until_complete(job.unwrap()).unwrap().unwrap().unwrap();
         assert!(name.starts_with("ThreadPoolExecutor-"), "{name}");
         // The default executor: made on first use, Python's size.
@@ -252,7 +268,10 @@ fn run_in_executor_results_are_awaited_from_tasks() {
         event_loop.close().unwrap();
         // Closing the loop shut its default executor down.
         assert_eq!(default.submit(|| ()).unwrap_err(), ShutDown);
-        assert!(matches!(event_loop.run_in_executor(None, || ()), Err(LoopError::Closed)));
+        assert!(matches!(
+            event_loop.run_in_executor(None, || ()),
+            Err(LoopError::Closed)
+        ));
     });
 }
 
@@ -367,7 +386,11 @@ fn a_thousand_serial_round_trips_through_tasks() {
 /// function it sleeps in.
 fn thread_state(path: &str) -> (char, String) {
     let stat = std::fs::read_to_string(format!("{path}/stat")).unwrap_or_default();
-    let state = stat.rsplit(')').next().and_then(|rest| rest.trim().chars().next()).unwrap_or('?');
+    let state = stat
+        .rsplit(')')
+        .next()
+        .and_then(|rest| rest.trim().chars().next())
+        .unwrap_or('?');
     let wchan = std::fs::read_to_string(format!("{path}/wchan")).unwrap_or_default();
     (state, wchan)
 }
@@ -379,7 +402,10 @@ fn call_soon_threadsafe_wakes_a_loop_parked_in_epoll_wait() {
         let event_loop = stepio_reactor::new_event_loop().unwrap();
         let remote = event_loop.remote();
         // The loop thread's /proc entry, for the other thread to watch.
-        let me = format!("/proc/{}", std::fs::read_link("/proc/thread-self").unwrap().display());
+        let me = format!(
+            "/proc/{}",
+            std::fs::read_link("/proc/thread-self").unwrap().display()
+        );
         let (running_tx, running_rx) = mpsc::channel::<()>();
         // Once the loop runs this, it has nothing to do: it parks.
         event_loop.call_soon(move || running_tx.send(()).unwrap()).unwrap();
@@ -393,8 +419,10 @@ fn call_soon_threadsafe_wakes_a_loop_parked_in_epoll_wait() {
                     let (state, wchan) = thread_state(&me);
                     // Kernels name the wait `do_epoll_wait` or `ep_poll`;
                     // one that hides wait channels shows "0".
-                    let in_epoll = ["epoll", "ep_poll"].iter().any(|name| wchan.contains(name));
-                    let parked = state == 'S' && (in_epoll || matches!(wchan.trim(), "" | "0"));
+                    let in_epoll =
+                        ["epoll", "ep_poll"].iter().any(|name| wchan.contains(name));
+                    let parked =
+                        state == 'S' && (in_epoll || matches!(wchan.trim(), "" | "0"));
                     if !parked {
                         thread::yield_now();
                     }
@@ -413,7 +441,11 @@ fn call_soon_threadsafe_wakes_a_loop_parked_in_epoll_wait() {
         event_loop.run_forever().unwrap();
         let (parked, remote) = caller.join().unwrap();
         assert!(parked, "the loop's thread was seen asleep in epoll_wait");
-        assert_eq!(*ran_on.lock().unwrap(), Some(thread::current().id()), "it ran on the loop's thread");
+        assert_eq!(
+            *ran_on.lock().unwrap(),
+            Some(thread::current().id()),
+            "it ran on the loop's thread"
+        );
         event_loop.close().unwrap();
         assert!(matches!(remote.call_soon_threadsafe(|| ()), Err(LoopError::Closed)));
         assert!(remote.is_closed());
@@ -442,9 +474,12 @@ fn jobs_report_to_the_loops_observer_from_their_workers() {
         fn event(&self, event: &dyn Any) {
             if let Some(JobStarted { job, thread }) = event.downcast_ref::<JobStarted>() {
                 self.started.lock().unwrap().push((*job, thread.clone()));
-            } else if let Some(JobFinished { job }) = event.downcast_ref::<JobFinished>() {
+            } else if let Some(JobFinished { job }) = event.downcast_ref::<JobFinished>()
+            {
                 self.finished.lock().unwrap().push(*job);
-            } else if let Some(TaskEvent::Woken { number: 0 }) = event.downcast_ref::<TaskEvent>() {
+            } else if let Some(TaskEvent::Woken { number: 0 }) =
+                event.downcast_ref::<TaskEvent>()
+            {
                 let thread = std::thread::current().name().map(str::to_owned);
                 self.main_woken_from.lock().unwrap().push(thread);
             }
@@ -467,8 +502,11 @@ fn jobs_report_to_the_loops_observer_from_their_workers() {
                         1
                     })
                     .unwrap();
-                let second = event_loop_of_task().run_in_executor(Some(&pool), || 2).unwrap();
-                event_loop_of_task().call_soon(move || release.send(()).unwrap()).unwrap();
+                let second =
+                    event_loop_of_task().run_in_executor(Some(&pool), || 2).unwrap();
+                event_loop_of_task()
+                    .call_soon(move || release.send(()).unwrap())
+                    .unwrap();
                 first.await.unwrap() + second.await.unwrap()
             })
             .unwrap();
@@ -478,7 +516,10 @@ fn jobs_report_to_the_loops_observer_from_their_workers() {
 
         let mut started = recorder.started.lock().unwrap().clone();
         let mut finished = recorder.finished.lock().unwrap().clone();
-        assert!(started.iter().all(|(_, thread)| thread.starts_with("observed_")), "{started:?}");
+        assert!(
+            started.iter().all(|(_, thread)| thread.starts_with("observed_")),
+            "{started:?}"
+        );
         started.sort_unstable();
         finished.sort_unstable();
         let started: Vec<u64> = started.into_iter().map(|(job, _)| job).collect();
@@ -486,7 +527,10 @@ fn jobs_report_to_the_loops_observer_from_their_workers() {
         assert_eq!(started, finished);
         // The first job woke the main future from its worker.
         let woken_from = recorder.main_woken_from.lock().unwrap();
-        assert!(woken_from.iter().flatten().any(|thread| thread.starts_with("observed_")), "{woken_from:?}");
+        assert!(
+            woken_from.iter().flatten().any(|thread| thread.starts_with("observed_")),
+            "{woken_from:?}"
+        );
     });
 }
 

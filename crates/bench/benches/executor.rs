@@ -27,7 +27,8 @@ fn round_trips(c: &mut Criterion) {
     #[cfg(feature = "peers")]
     {
         use stepio_bench::workloads::peers::tokio_round_trips;
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+        let runtime =
+            tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
         group.bench_function("tokio_spawn_blocking_serial_1000", |b| {
             b.iter(|| tokio_round_trips(&runtime, 1))
         });

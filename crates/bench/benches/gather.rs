@@ -80,7 +80,9 @@ fn seed_workloads(c: &mut Criterion) {
     group.bench_function("stepio_count_down_sleep_0", |b| {
         b.iter(|| workloads::stepio_count_down(&event_loop, 1))
     });
-    group.bench_function("stepio_hello_sleep_0", |b| b.iter(|| workloads::stepio_hello(&event_loop)));
+    group.bench_function("stepio_hello_sleep_0", |b| {
+        b.iter(|| workloads::stepio_hello(&event_loop))
+    });
     #[cfg(feature = "peers")]
     peers::seeds(&mut group);
     group.finish();
@@ -207,7 +209,8 @@ mod peers {
         group.bench_function("tokio_count_down_sleep_0", |b| {
             b.iter(|| {
                 runtime.block_on(async {
-                    let tasks = ['A', 'B', 'C'].map(|name| tokio::spawn(tokio_count_down(name)));
+                    let tasks =
+                        ['A', 'B', 'C'].map(|name| tokio::spawn(tokio_count_down(name)));
                     for task in tasks {
                         black_box(task.await.unwrap());
                     }
@@ -228,7 +231,8 @@ mod peers {
         group.bench_function("smol_count_down_sleep_0", |b| {
             b.iter(|| {
                 future::block_on(executor.run(async {
-                    let tasks = ['A', 'B', 'C'].map(|name| executor.spawn(smol_count_down(name)));
+                    let tasks =
+                        ['A', 'B', 'C'].map(|name| executor.spawn(smol_count_down(name)));
                     for task in tasks {
                         black_box(task.await);
                     }

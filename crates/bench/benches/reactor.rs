@@ -23,9 +23,10 @@ fn tcp_echo(c: &mut Criterion) {
     group.throughput(Throughput::Elements(CONNECTIONS as u64));
     // Chapter 4's loop and tasks, then the assembled runtime's (stepio's
     // serve, stage 5's tasks).
-    for (name, tasks) in
-        [("stepio_50_connections", Tasks::Loop), ("stepio_runtime_50_connections", Tasks::Runtime)]
-    {
+    for (name, tasks) in [
+        ("stepio_50_connections", Tasks::Loop),
+        ("stepio_runtime_50_connections", Tasks::Runtime),
+    ] {
         group.bench_function(name, |b| {
             let (event_loop, clients) = stepio_echo_setup(tasks);
             b.iter_custom(|iters| {
@@ -60,7 +61,8 @@ fn cross_thread_round_trips(event_loop: &EventLoop, iters: u64) -> Duration {
     let pong = Arc::new(AtomicU64::new(0));
     let main_thread = thread::current();
     let helper = {
-        let (slot, ping, pong) = (Arc::clone(&slot), Arc::clone(&ping), Arc::clone(&pong));
+        let (slot, ping, pong) =
+            (Arc::clone(&slot), Arc::clone(&ping), Arc::clone(&pong));
         thread::spawn(move || {
             for i in 1..=iters {
                 while ping.load(Ordering::Acquire) < i {
@@ -82,7 +84,11 @@ fn cross_thread_round_trips(event_loop: &EventLoop, iters: u64) -> Duration {
                 helper.thread().unpark();
                 poll_fn(|cx| {
                     *slot.lock().unwrap() = Some(cx.waker().clone());
-                    if pong.load(Ordering::Acquire) >= i { Poll::Ready(()) } else { Poll::Pending }
+                    if pong.load(Ordering::Acquire) >= i {
+                        Poll::Ready(())
+                    } else {
+                        Poll::Pending
+                    }
                 })
                 .await;
             }

@@ -13,7 +13,9 @@ fn spawn(c: &mut Criterion) {
     let mut group = c.benchmark_group("task_spawn");
     group.throughput(Throughput::Elements(SPAWNED));
     let event_loop = EventLoop::new();
-    group.bench_function("stepio_spawn_1000_await_all", |b| b.iter(|| workloads::stepio_spawn(&event_loop)));
+    group.bench_function("stepio_spawn_1000_await_all", |b| {
+        b.iter(|| workloads::stepio_spawn(&event_loop))
+    });
     #[cfg(feature = "peers")]
     peers::spawn(&mut group);
     group.finish();
@@ -59,23 +61,35 @@ mod peers {
 
     pub fn spawn(group: &mut BenchmarkGroup<'_, WallTime>) {
         let runtime = tokio_runtime();
-        group.bench_function("tokio_spawn_1000_await_all", |b| b.iter(|| tokio_spawn(&runtime)));
+        group.bench_function("tokio_spawn_1000_await_all", |b| {
+            b.iter(|| tokio_spawn(&runtime))
+        });
         let executor = LocalExecutor::new();
-        group.bench_function("smol_spawn_1000_await_all", |b| b.iter(|| smol_spawn(&executor)));
+        group.bench_function("smol_spawn_1000_await_all", |b| {
+            b.iter(|| smol_spawn(&executor))
+        });
     }
 
     pub fn yields(group: &mut BenchmarkGroup<'_, WallTime>) {
         let runtime = tokio_runtime();
-        group.bench_function("tokio_200_tasks_x_1000_yields", |b| b.iter(|| tokio_yields(&runtime)));
+        group.bench_function("tokio_200_tasks_x_1000_yields", |b| {
+            b.iter(|| tokio_yields(&runtime))
+        });
         let executor = LocalExecutor::new();
-        group.bench_function("smol_200_tasks_x_1000_yields", |b| b.iter(|| smol_yields(&executor)));
+        group.bench_function("smol_200_tasks_x_1000_yields", |b| {
+            b.iter(|| smol_yields(&executor))
+        });
     }
 
     pub fn ping_pong(group: &mut BenchmarkGroup<'_, WallTime>) {
         let runtime = tokio_runtime();
-        group.bench_function("tokio_oneshot_1000_round_trips", |b| b.iter(|| tokio_ping_pong(&runtime)));
+        group.bench_function("tokio_oneshot_1000_round_trips", |b| {
+            b.iter(|| tokio_ping_pong(&runtime))
+        });
         let executor = LocalExecutor::new();
-        group.bench_function("smol_channel_1000_round_trips", |b| b.iter(|| smol_ping_pong(&executor)));
+        group.bench_function("smol_channel_1000_round_trips", |b| {
+            b.iter(|| smol_ping_pong(&executor))
+        });
     }
 }
 

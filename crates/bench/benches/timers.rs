@@ -19,7 +19,8 @@ fn insert_cancel<Q: TimerQueue>(c: &mut Criterion, name: &str, make: impl Fn() -
     let mut group = c.benchmark_group("timer_insert_cancel");
     for live in [0, 100_000] {
         let mut queue = make();
-        for (id, deadline) in spread_deadlines(live, 10 * SECOND).into_iter().enumerate() {
+        for (id, deadline) in spread_deadlines(live, 10 * SECOND).into_iter().enumerate()
+        {
             queue.insert(deadline, id as u32);
         }
         let deadlines = spread_deadlines(4096, 10 * SECOND);
@@ -61,13 +62,18 @@ fn sleep_register_drop(c: &mut Criterion) {
                 }
                 let deadlines = spread_deadlines(4096, 10 * SECOND);
                 let mut i = 0;
-                group.bench_function(BenchmarkId::new("stepio_sleep", format!("{live}_live")), |b| {
-                    b.iter(|| {
-                        i = (i + 1) % deadlines.len();
-                        let mut sleep = pin!(sleep(Duration::from_nanos(black_box(deadlines[i]))));
-                        let _ = sleep.as_mut().poll(&mut cx);
-                    })
-                });
+                group.bench_function(
+                    BenchmarkId::new("stepio_sleep", format!("{live}_live")),
+                    |b| {
+                        b.iter(|| {
+                            i = (i + 1) % deadlines.len();
+                            let mut sleep = pin!(sleep(Duration::from_nanos(black_box(
+                                deadlines[i]
+                            ))));
+                            let _ = sleep.as_mut().poll(&mut cx);
+                        })
+                    },
+                );
             }
         })
         .unwrap();
@@ -161,20 +167,27 @@ mod peers {
         for live in [0, 100_000] {
             let mut waiting: Vec<_> = spread_deadlines(live, 10 * SECOND)
                 .into_iter()
-                .map(|deadline| Box::pin(tokio::time::sleep(Duration::from_nanos(deadline))))
+                .map(|deadline| {
+                    Box::pin(tokio::time::sleep(Duration::from_nanos(deadline)))
+                })
                 .collect();
             for sleep in &mut waiting {
                 let _ = sleep.as_mut().poll(&mut cx);
             }
             let deadlines = spread_deadlines(4096, 10 * SECOND);
             let mut i = 0;
-            group.bench_function(BenchmarkId::new("tokio_sleep", format!("{live}_live")), |b| {
-                b.iter(|| {
-                    i = (i + 1) % deadlines.len();
-                    let mut sleep = pin!(tokio::time::sleep(Duration::from_nanos(black_box(deadlines[i]))));
-                    let _ = sleep.as_mut().poll(&mut cx);
-                })
-            });
+            group.bench_function(
+                BenchmarkId::new("tokio_sleep", format!("{live}_live")),
+                |b| {
+                    b.iter(|| {
+                        i = (i + 1) % deadlines.len();
+                        let mut sleep = pin!(tokio::time::sleep(Duration::from_nanos(
+                            black_box(deadlines[i])
+                        )));
+                        let _ = sleep.as_mut().poll(&mut cx);
+                    })
+                },
+            );
         }
     }
 
@@ -196,7 +209,11 @@ mod peers {
         let runtime = runtime();
         group.throughput(Throughput::Elements(1));
         group.bench_function("tokio_sleep_1ms", |b| {
-            b.iter(|| runtime.block_on(async { tokio::time::sleep(Duration::from_millis(1)).await }))
+            b.iter(|| {
+                runtime.block_on(async {
+                    tokio::time::sleep(Duration::from_millis(1)).await
+                })
+            })
         });
     }
 }
@@ -209,7 +226,9 @@ fn busy_turns(c: &mut Criterion) {
     for pending in [0, 1000] {
         let event_loop = new_event_loop();
         for deadline in spread_deadlines(pending, 3600 * SECOND) {
-            event_loop.spawn(sleep(Duration::from_secs(3600) + Duration::from_nanos(deadline))).unwrap();
+            event_loop
+                .spawn(sleep(Duration::from_secs(3600) + Duration::from_nanos(deadline)))
+                .unwrap();
         }
         group.bench_function(format!("yield_1000_with_{pending}_timers"), |b| {
             b.iter(|| {

@@ -28,8 +28,12 @@ fn wakers(c: &mut Criterion) {
             black_box(parker.park_timeout(std::time::Duration::ZERO));
         })
     });
-    group.bench_function("raw_vtable/clone+drop", |b| b.iter(|| drop(black_box(by_hand.clone()))));
-    group.bench_function("noop/clone+drop", |b| b.iter(|| drop(black_box(Waker::noop().clone()))));
+    group.bench_function("raw_vtable/clone+drop", |b| {
+        b.iter(|| drop(black_box(by_hand.clone())))
+    });
+    group.bench_function("noop/clone+drop", |b| {
+        b.iter(|| drop(black_box(Waker::noop().clone())))
+    });
     group.finish();
 }
 

@@ -95,7 +95,12 @@ pub fn stepio_echo_setup(tasks: Tasks) -> (EventLoop, Clients) {
 
 /// Every client makes `rounds` round trips, all clients at once, each in a
 /// task of its own; returns when all are done.
-pub fn stepio_echo_rounds(event_loop: &EventLoop, tasks: Tasks, clients: &Clients, rounds: u64) {
+pub fn stepio_echo_rounds(
+    event_loop: &EventLoop,
+    tasks: Tasks,
+    clients: &Clients,
+    rounds: u64,
+) {
     let remaining = Rc::new(Cell::new(CONNECTIONS));
     let done_waker: Rc<RefCell<Option<Waker>>> = Rc::default();
     for index in 0..CONNECTIONS {

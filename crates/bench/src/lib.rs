@@ -37,6 +37,8 @@ pub fn thread_cpu_time() -> std::io::Result<Duration> {
         .split_whitespace()
         .next()
         .and_then(|field| field.parse::<u64>().ok())
-        .ok_or_else(|| std::io::Error::other("unexpected /proc/thread-self/schedstat format"))?;
+        .ok_or_else(|| {
+            std::io::Error::other("unexpected /proc/thread-self/schedstat format")
+        })?;
     Ok(Duration::from_nanos(nanos))
 }

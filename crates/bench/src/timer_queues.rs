@@ -166,8 +166,11 @@ mod tests {
     /// measures different work.
     fn fire_order<Q: TimerQueue>(mut queue: Q) -> Vec<u32> {
         let deadlines = spread_deadlines(5_000, 2_000_000_000);
-        let keys: Vec<Q::Key> =
-            deadlines.iter().enumerate().map(|(id, &deadline)| queue.insert(deadline, id as u32)).collect();
+        let keys: Vec<Q::Key> = deadlines
+            .iter()
+            .enumerate()
+            .map(|(id, &deadline)| queue.insert(deadline, id as u32))
+            .collect();
         for key in keys.iter().step_by(3) {
             queue.cancel(*key);
         }

@@ -28,7 +28,8 @@ pub const JOBS: u64 = 1000;
 pub fn stepio_spawn(event_loop: &EventLoop) {
     event_loop
         .run_until_complete(async {
-            let tasks: Vec<_> = (0..SPAWNED).map(|n| create_task(async move { black_box(n) })).collect();
+            let tasks: Vec<_> =
+                (0..SPAWNED).map(|n| create_task(async move { black_box(n) })).collect();
             for task in tasks {
                 black_box(task.await.unwrap());
             }
@@ -87,7 +88,9 @@ pub fn stepio_ping_pong(event_loop: &EventLoop) {
             for _ in 0..ROUND_TRIPS {
                 let reply = event_loop.create_future();
                 let next = event_loop.create_future();
-                to_pong.set_result(Ball { n, reply: reply.clone(), next: next.clone() }).unwrap();
+                to_pong
+                    .set_result(Ball { n, reply: reply.clone(), next: next.clone() })
+                    .unwrap();
                 n = reply.await.unwrap();
                 to_pong = next;
             }
@@ -141,7 +144,9 @@ async fn hello(n: u32) -> u32 {
 
 /// T1's two hellos, gathered.
 pub fn stepio_hello(event_loop: &EventLoop) {
-    black_box(event_loop.run_until_complete(gather([hello(1), hello(2)])).unwrap().unwrap());
+    black_box(
+        event_loop.run_until_complete(gather([hello(1), hello(2)])).unwrap().unwrap(),
+    );
 }
 
 // ANCHOR: round_trips
@@ -152,8 +157,11 @@ pub fn stepio_round_trips(event_loop: &EventLoop, pool: &ThreadPoolExecutor, bat
         .run_until_complete(async {
             let event_loop = get_running_loop().unwrap();
             for round in 0..JOBS / batch {
-                let job =
-                    |n| event_loop.run_in_executor(Some(pool), move || black_box(round * batch + n)).unwrap();
+                let job = |n| {
+                    event_loop
+                        .run_in_executor(Some(pool), move || black_box(round * batch + n))
+                        .unwrap()
+                };
                 if batch == 1 {
                     black_box(job(0).await.unwrap());
                 } else {
@@ -183,7 +191,8 @@ pub mod peers {
     /// [`stepio_spawn`](super::stepio_spawn) on tokio.
     pub fn tokio_spawn(runtime: &Runtime) {
         runtime.block_on(async {
-            let tasks: Vec<_> = (0..SPAWNED).map(|n| tokio::spawn(async move { black_box(n) })).collect();
+            let tasks: Vec<_> =
+                (0..SPAWNED).map(|n| tokio::spawn(async move { black_box(n) })).collect();
             for task in tasks {
                 black_box(task.await.unwrap());
             }
@@ -193,7 +202,9 @@ pub mod peers {
     /// [`stepio_spawn`](super::stepio_spawn) on smol.
     pub fn smol_spawn(executor: &LocalExecutor<'_>) {
         future::block_on(executor.run(async {
-            let tasks: Vec<_> = (0..SPAWNED).map(|n| executor.spawn(async move { black_box(n) })).collect();
+            let tasks: Vec<_> = (0..SPAWNED)
+                .map(|n| executor.spawn(async move { black_box(n) }))
+                .collect();
             for task in tasks {
                 black_box(task.await);
             }
@@ -264,7 +275,9 @@ pub mod peers {
             for _ in 0..ROUND_TRIPS {
                 let (reply_tx, reply_rx) = oneshot::channel();
                 let (next_tx, next_rx) = oneshot::channel();
-                assert!(to_pong.send(TokioBall { n, reply: reply_tx, next: next_rx }).is_ok());
+                assert!(
+                    to_pong.send(TokioBall { n, reply: reply_tx, next: next_rx }).is_ok()
+                );
                 n = reply_rx.await.unwrap();
                 to_pong = next_tx;
             }
@@ -291,7 +304,10 @@ pub mod peers {
             for _ in 0..ROUND_TRIPS {
                 let (reply_tx, reply_rx) = async_channel::bounded(1);
                 let (next_tx, next_rx) = async_channel::bounded(1);
-                to_pong.send(SmolBall { n, reply: reply_tx, next: next_rx }).await.unwrap();
+                to_pong
+                    .send(SmolBall { n, reply: reply_tx, next: next_rx })
+                    .await
+                    .unwrap();
                 n = reply_rx.recv().await.unwrap();
                 to_pong = next_tx;
             }
@@ -306,7 +322,9 @@ pub mod peers {
         runtime.block_on(async {
             for round in 0..JOBS / batch {
                 let jobs: Vec<_> = (0..batch)
-                    .map(|n| tokio::task::spawn_blocking(move || black_box(round * batch + n)))
+                    .map(|n| {
+                        tokio::task::spawn_blocking(move || black_box(round * batch + n))
+                    })
                     .collect();
                 for job in jobs {
                     black_box(job.await.unwrap());

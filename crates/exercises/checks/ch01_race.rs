@@ -29,7 +29,10 @@ fn it_is_pending_while_both_are_pending() {
 fn a_wake_from_either_side_is_heard() {
     // The right side finishes first through a real wake-up from a timer thread.
     let winner = within(Duration::from_secs(10), || {
-        block_on(race(Delay::new(Duration::from_secs(30)), Delay::new(Duration::from_millis(10))))
+        block_on(race(
+            Delay::new(Duration::from_secs(30)),
+            Delay::new(Duration::from_millis(10)),
+        ))
     });
     assert_eq!(winner, Either::Right(()));
 }
@@ -52,6 +55,8 @@ impl Future for ReadyOnSecondPoll {
 
 #[test]
 fn both_sides_are_polled_on_every_poll() {
-    let winner = within(Duration::from_secs(10), || block_on(race(pending::<u32>(), ReadyOnSecondPoll(0))));
+    let winner = within(Duration::from_secs(10), || {
+        block_on(race(pending::<u32>(), ReadyOnSecondPoll(0)))
+    });
     assert_eq!(winner, Either::Right(2));
 }

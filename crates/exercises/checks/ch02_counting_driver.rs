@@ -12,7 +12,8 @@ use crate::support::within;
 
 fn counting_loop() -> (EventLoop, Rc<ParkStats>) {
     let stats = Rc::new(ParkStats::default());
-    let event_loop = EventLoop::with_driver(Box::new(CountingDriver::new(Rc::clone(&stats))));
+    let event_loop =
+        EventLoop::with_driver(Box::new(CountingDriver::new(Rc::clone(&stats))));
     (event_loop, stats)
 }
 
@@ -57,7 +58,11 @@ struct Announcing {
 }
 
 impl Driver for Announcing {
-    fn park(&mut self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> io::Result<()> {
+    fn park(
+        &mut self,
+        timeout: Option<Duration>,
+        ready: &mut ReadyQueue,
+    ) -> io::Result<()> {
         if timeout != Some(Duration::ZERO) {
             let _ = self.parking.send(());
         }
@@ -98,5 +103,8 @@ fn an_idle_loop_blocks_and_a_wake_from_another_thread_reaches_it() {
         helper.join().unwrap();
         stats.blocking.get()
     });
-    assert!(blocking >= 1, "the loop had nothing to do, so it must have offered to sleep");
+    assert!(
+        blocking >= 1,
+        "the loop had nothing to do, so it must have offered to sleep"
+    );
 }

@@ -9,7 +9,11 @@ use crate::ch02_run_all::{Task, run_all};
 use crate::support::within;
 
 /// A task that yields `yields` times, then logs its name.
-fn yielding(name: &'static str, yields: usize, log: &Rc<RefCell<Vec<&'static str>>>) -> Task {
+fn yielding(
+    name: &'static str,
+    yields: usize,
+    log: &Rc<RefCell<Vec<&'static str>>>,
+) -> Task {
     let log = Rc::clone(log);
     Box::pin(async move {
         for _ in 0..yields {
@@ -21,7 +25,9 @@ fn yielding(name: &'static str, yields: usize, log: &Rc<RefCell<Vec<&'static str
 
 #[test]
 fn an_empty_list_returns_at_once() {
-    let count = within(Duration::from_secs(10), || run_all(&EventLoop::new(), Vec::new()).unwrap());
+    let count = within(Duration::from_secs(10), || {
+        run_all(&EventLoop::new(), Vec::new()).unwrap()
+    });
     assert_eq!(count, 0);
 }
 
@@ -29,8 +35,11 @@ fn an_empty_list_returns_at_once() {
 fn every_task_finishes_before_it_returns() {
     let finished = within(Duration::from_secs(10), || {
         let log = Rc::new(RefCell::new(Vec::new()));
-        let tasks =
-            vec![yielding("slow", 50, &log), yielding("quick", 0, &log), yielding("middle", 10, &log)];
+        let tasks = vec![
+            yielding("slow", 50, &log),
+            yielding("quick", 0, &log),
+            yielding("middle", 10, &log),
+        ];
         let count = run_all(&EventLoop::new(), tasks).unwrap();
         (count, log.take())
     });
@@ -40,8 +49,9 @@ fn every_task_finishes_before_it_returns() {
 #[test]
 fn tasks_woken_from_other_threads_finish() {
     let count = within(Duration::from_secs(10), || {
-        let tasks: Vec<Task> =
-            (1..=3).map(|n| Box::pin(Delay::new(Duration::from_millis(5 * n))) as Task).collect();
+        let tasks: Vec<Task> = (1..=3)
+            .map(|n| Box::pin(Delay::new(Duration::from_millis(5 * n))) as Task)
+            .collect();
         run_all(&EventLoop::new(), tasks).unwrap()
     });
     assert_eq!(count, 3);

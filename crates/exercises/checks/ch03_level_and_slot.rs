@@ -49,9 +49,17 @@ fn every_answer_fits_the_definition() {
         let (level, slot) = level_and_slot(elapsed, tick);
         let shift = 6 * level;
         assert_eq!(slot, (tick >> shift) & 63, "slot for ({elapsed}, {tick})");
-        assert_eq!(elapsed >> (shift + 6), tick >> (shift + 6), "level too low for ({elapsed}, {tick})");
+        assert_eq!(
+            elapsed >> (shift + 6),
+            tick >> (shift + 6),
+            "level too low for ({elapsed}, {tick})"
+        );
         if level > 0 {
-            assert_ne!((elapsed >> shift) & 63, slot, "level too high for ({elapsed}, {tick})");
+            assert_ne!(
+                (elapsed >> shift) & 63,
+                slot,
+                "level too high for ({elapsed}, {tick})"
+            );
         }
     }
 }

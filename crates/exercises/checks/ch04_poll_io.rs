@@ -37,7 +37,10 @@ struct Socket {
 impl Socket {
     fn read(&self) -> io::Result<u8> {
         self.reads.set(self.reads.get() + 1);
-        self.arrived.borrow_mut().pop_front().ok_or_else(|| io::ErrorKind::WouldBlock.into())
+        self.arrived
+            .borrow_mut()
+            .pop_front()
+            .ok_or_else(|| io::ErrorKind::WouldBlock.into())
     }
 }
 
@@ -48,7 +51,11 @@ fn not_ready_waits_without_touching_the_socket() {
     let (waker, counter) = counting_waker();
     let poll = poll_io(&readiness, &mut Context::from_waker(&waker), || socket.read());
     assert!(poll.is_pending());
-    assert_eq!(socket.reads.get(), 0, "the socket was read although epoll never said it was ready");
+    assert_eq!(
+        socket.reads.get(),
+        0,
+        "the socket was read although epoll never said it was ready"
+    );
     assert!(
         readiness.borrow().waker.as_ref().is_some_and(|w| w.will_wake(&waker)),
         "the waker was not stored"
@@ -66,7 +73,10 @@ fn ready_with_data_reads_it() {
     let (waker, _) = counting_waker();
     let poll = poll_io(&readiness, &mut Context::from_waker(&waker), || socket.read());
     assert!(matches!(poll, Poll::Ready(Ok(7))));
-    assert!(readiness.borrow().ready, "a successful read must not clear readiness: more may be waiting");
+    assert!(
+        readiness.borrow().ready,
+        "a successful read must not clear readiness: more may be waiting"
+    );
 }
 
 #[test]
@@ -78,7 +88,10 @@ fn would_block_clears_readiness_and_registers_the_waker() {
     assert!(poll.is_pending());
     assert_eq!(socket.reads.get(), 1);
     assert!(!readiness.borrow().ready, "readiness must be cleared on WouldBlock");
-    assert!(readiness.borrow().waker.is_some(), "after a WouldBlock the task must wait for the next edge");
+    assert!(
+        readiness.borrow().waker.is_some(),
+        "after a WouldBlock the task must wait for the next edge"
+    );
     // The next edge: data arrives, epoll reports it, the task is woken and
     // reads it.
     socket.arrived.borrow_mut().push_back(42);
@@ -98,7 +111,10 @@ fn an_event_with_nobody_waiting_is_kept() {
     on_event(&readiness);
     let (waker, counter) = counting_waker();
     let poll = poll_io(&readiness, &mut Context::from_waker(&waker), || socket.read());
-    assert!(matches!(poll, Poll::Ready(Ok(1))), "the readiness that arrived first was lost");
+    assert!(
+        matches!(poll, Poll::Ready(Ok(1))),
+        "the readiness that arrived first was lost"
+    );
     assert_eq!(wakes(&counter), 0);
 }
 
@@ -107,8 +123,12 @@ fn other_errors_are_returned_and_keep_readiness() {
     let readiness = RefCell::new(Readiness { ready: true, waker: None });
     let (waker, _) = counting_waker();
     let poll: Poll<io::Result<()>> =
-        poll_io(&readiness, &mut Context::from_waker(&waker), || Err(io::ErrorKind::ConnectionReset.into()));
-    assert!(matches!(poll, Poll::Ready(Err(err)) if err.kind() == io::ErrorKind::ConnectionReset));
+        poll_io(&readiness, &mut Context::from_waker(&waker), || {
+            Err(io::ErrorKind::ConnectionReset.into())
+        });
+    assert!(
+        matches!(poll, Poll::Ready(Err(err)) if err.kind() == io::ErrorKind::ConnectionReset)
+    );
     assert!(readiness.borrow().ready);
 }
 
@@ -120,8 +140,14 @@ fn the_latest_waker_is_the_one_woken() {
     let socket = Socket::default();
     let (first, first_count) = counting_waker();
     let (second, second_count) = counting_waker();
-    assert!(poll_io(&readiness, &mut Context::from_waker(&first), || socket.read()).is_pending());
-    assert!(poll_io(&readiness, &mut Context::from_waker(&second), || socket.read()).is_pending());
+    assert!(
+        poll_io(&readiness, &mut Context::from_waker(&first), || socket.read())
+            .is_pending()
+    );
+    assert!(
+        poll_io(&readiness, &mut Context::from_waker(&second), || socket.read())
+            .is_pending()
+    );
     on_event(&readiness);
     assert_eq!((wakes(&first_count), wakes(&second_count)), (0, 1));
 }
@@ -153,7 +179,8 @@ fn an_event_wakes_after_its_borrow_ends() {
     PEEKED.with(|slot| *slot.borrow_mut() = Some(Rc::clone(&readiness)));
     let peeker = Arc::new(Peeker(AtomicUsize::new(0)));
     let waker = Waker::from(Arc::clone(&peeker));
-    let poll = poll_io(&readiness, &mut Context::from_waker(&waker), || Ok::<_, io::Error>(()));
+    let poll =
+        poll_io(&readiness, &mut Context::from_waker(&waker), || Ok::<_, io::Error>(()));
     assert!(poll.is_pending());
     on_event(&readiness);
     assert_eq!(peeker.0.load(Ordering::SeqCst), 1);

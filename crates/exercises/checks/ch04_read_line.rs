@@ -14,7 +14,8 @@ fn lines_of(pieces: Vec<Vec<u8>>) -> Vec<io::Result<Option<String>>> {
     within(Duration::from_secs(20), move || {
         stepio_reactor::run(async move {
             let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
-            let mut writer = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+            let mut writer =
+                TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
             let (reader, _) = listener.accept().await.unwrap();
             let mut lines = LineReader::new(reader);
             let mut results = Vec::new();
@@ -26,8 +27,10 @@ fn lines_of(pieces: Vec<Vec<u8>>) -> Vec<io::Result<Option<String>>> {
             };
             let read = async {
                 loop {
-                    let result = timeout(Duration::from_secs(10), lines.read_line()).await;
-                    let result = result.expect("read_line waited for ever: the stream had ended");
+                    let result =
+                        timeout(Duration::from_secs(10), lines.read_line()).await;
+                    let result =
+                        result.expect("read_line waited for ever: the stream had ended");
                     let end = !matches!(result, Ok(Some(_)));
                     results.push(result);
                     if end {
@@ -52,7 +55,8 @@ fn some(lines: &[&str]) -> Vec<Option<String>> {
 
 #[test]
 fn lines_split_across_reads() {
-    let got = texts(lines_of(vec![b"hel".to_vec(), b"lo\nwor".to_vec(), b"ld\n".to_vec()]));
+    let got =
+        texts(lines_of(vec![b"hel".to_vec(), b"lo\nwor".to_vec(), b"ld\n".to_vec()]));
     assert_eq!(got, some(&["hello", "world"]));
 }
 

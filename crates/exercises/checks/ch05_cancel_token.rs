@@ -45,7 +45,9 @@ fn cancelled_before_the_first_poll_the_inner_future_never_runs() {
         assert!(token.cancel());
         assert!(!token.cancel(), "a second cancel says it did nothing");
         assert!(token.is_cancelled());
-        let output = EventLoop::new().run_until_complete(token.run(async move { seen.set(true) })).unwrap();
+        let output = EventLoop::new()
+            .run_until_complete(token.run(async move { seen.set(true) }))
+            .unwrap();
         assert_eq!(output, Err(Cancelled));
         assert!(!polled.get());
     });

@@ -72,7 +72,9 @@ fn the_others_are_cancelled() {
 fn if_all_fail_every_error_is_given_in_finishing_order() {
     let errors = within(Duration::from_secs(10), || {
         let event_loop = simulated_loop();
-        event_loop.set_exception_handler(|report| panic!("nothing should go unretrieved: {report}"));
+        event_loop.set_exception_handler(|report| {
+            panic!("nothing should go unretrieved: {report}")
+        });
         let tasks = vec![
             event_loop.create_task(server(20, None)).unwrap(),
             event_loop.create_task(server(10, None)).unwrap(),
@@ -84,7 +86,11 @@ fn if_all_fail_every_error_is_given_in_finishing_order() {
         let errors = event_loop.run_until_complete(first_ok(tasks)).unwrap().unwrap_err();
         errors.iter().map(|err| err.is_cancelled()).collect::<Vec<_>>()
     });
-    assert_eq!(errors, [true, false, false], "the cancelled one ends first, then 10 ms, then 20 ms");
+    assert_eq!(
+        errors,
+        [true, false, false],
+        "the cancelled one ends first, then 10 ms, then 20 ms"
+    );
 }
 
 #[test]
@@ -95,7 +101,10 @@ fn tasks_that_finish_in_the_same_turn_are_all_looked_at() {
             event_loop.create_task(server(10, None)).unwrap(),
             event_loop.create_task(server(10, Some("same turn"))).unwrap(),
         ];
-        event_loop.run_until_complete(first_ok(tasks)).unwrap().map_err(|errors| errors.len())
+        event_loop
+            .run_until_complete(first_ok(tasks))
+            .unwrap()
+            .map_err(|errors| errors.len())
     });
     assert_eq!(answer, Ok("same turn"));
 }

@@ -60,7 +60,8 @@ fn children_woken_one_at_a_time_are_polled_once_each() {
             wakers: RefCell::new(vec![None; N]),
             polls: Cell::new(0),
         });
-        let mut joined = join_all((0..N).map(|index| Gate { index, gates: Rc::clone(&gates) }));
+        let mut joined =
+            join_all((0..N).map(|index| Gate { index, gates: Rc::clone(&gates) }));
         let mut cx = Context::from_waker(Waker::noop());
         assert!(Pin::new(&mut joined).poll(&mut cx).is_pending());
         assert_eq!(gates.polls.get(), N, "the first poll polls each child once");
@@ -74,7 +75,9 @@ fn children_woken_one_at_a_time_are_polled_once_each() {
                 assert!(poll.is_pending());
             } else {
                 let Poll::Ready(outputs) = poll else { panic!("all gates are open") };
-                assert!(outputs.iter().enumerate().all(|(index, &output)| index == output));
+                assert!(
+                    outputs.iter().enumerate().all(|(index, &output)| index == output)
+                );
             }
         }
         // 2n, not n + n(n+1)/2 (50 million) as when every wake polls all.
@@ -121,7 +124,8 @@ fn a_poll_with_nothing_woken_polls_no_child() {
             wakers: RefCell::new(vec![None; 3]),
             polls: Cell::new(0),
         });
-        let mut joined = join_all((0..3).map(|index| Gate { index, gates: Rc::clone(&gates) }));
+        let mut joined =
+            join_all((0..3).map(|index| Gate { index, gates: Rc::clone(&gates) }));
         let mut cx = Context::from_waker(Waker::noop());
         for _ in 0..5 {
             assert!(Pin::new(&mut joined).poll(&mut cx).is_pending());

@@ -32,14 +32,20 @@ fn jobs_run_on_at_most_n_named_threads() {
         for _ in 0..200 {
             let names = Arc::clone(&names);
             pool.execute(move || {
-                names.lock().unwrap().insert(thread::current().name().unwrap_or("unnamed").to_owned());
+                names
+                    .lock()
+                    .unwrap()
+                    .insert(thread::current().name().unwrap_or("unnamed").to_owned());
             });
         }
         drop(pool);
         Arc::try_unwrap(names).unwrap().into_inner().unwrap()
     });
     assert!(!names.is_empty() && names.len() <= 2, "{names:?}");
-    assert!(names.iter().all(|name| name == "mini-pool-0" || name == "mini-pool-1"), "{names:?}");
+    assert!(
+        names.iter().all(|name| name == "mini-pool-0" || name == "mini-pool-1"),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -72,5 +78,9 @@ fn a_panicking_job_does_not_kill_its_worker() {
         drop(pool);
         Arc::try_unwrap(order).unwrap().into_inner().unwrap()
     });
-    assert_eq!(order, [0, 1, 2], "the one worker ran every job after the panic, in order");
+    assert_eq!(
+        order,
+        [0, 1, 2],
+        "the one worker ran every job after the panic, in order"
+    );
 }

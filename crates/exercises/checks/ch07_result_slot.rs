@@ -20,8 +20,9 @@ fn a_blocked_thread_gets_the_value_set_by_another() {
 
 #[test]
 fn waiting_gives_up_after_the_timeout() {
-    let value =
-        within(Duration::from_secs(10), || ResultSlot::<u8>::new().wait_timeout(Duration::from_millis(20)));
+    let value = within(Duration::from_secs(10), || {
+        ResultSlot::<u8>::new().wait_timeout(Duration::from_millis(20))
+    });
     assert_eq!(value, None);
 }
 

@@ -16,7 +16,12 @@ fn at(millis: u64, event: TraceEvent) -> Record {
 }
 
 fn spawned(task: u64, name: &str) -> TraceEvent {
-    TraceEvent::Spawned { task, name: name.to_owned(), future: "f", location: Location::caller() }
+    TraceEvent::Spawned {
+        task,
+        name: name.to_owned(),
+        future: "f",
+        location: Location::caller(),
+    }
 }
 
 fn poll(task: u64, from: u64, to: u64) -> [Record; 2] {
@@ -36,7 +41,10 @@ fn only_polls_at_or_over_the_threshold_in_the_order_they_began() {
     records.extend(poll(1, 160, 260)); // exactly 100 ms
     records.extend(poll(2, 260, 359)); // 99 ms
     let trace = Trace { records, dropped: 0, end: ms(400) };
-    assert_eq!(slow_polls(&trace, ms(100)), [slow("fetch", 5, 150), slow("Task-1", 160, 100)]);
+    assert_eq!(
+        slow_polls(&trace, ms(100)),
+        [slow("fetch", 5, 150), slow("Task-1", 160, 100)]
+    );
     assert_eq!(slow_polls(&trace, ms(500)), []);
 }
 
@@ -51,7 +59,12 @@ fn a_poll_carries_the_name_the_task_had_then_and_main_is_task_0() {
     let trace = Trace { records, dropped: 0, end: ms(800) };
     assert_eq!(
         slow_polls(&trace, ms(100)),
-        [slow("main", 0, 200), slow("Task-3", 200, 200), slow("crawler", 400, 200), slow("Task-7", 600, 200)]
+        [
+            slow("main", 0, 200),
+            slow("Task-3", 200, 200),
+            slow("crawler", 400, 200),
+            slow("Task-7", 600, 200)
+        ]
     );
 }
 

@@ -32,9 +32,16 @@ impl CountingDriver {
 }
 
 impl Driver for CountingDriver {
-    fn park(&mut self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> io::Result<()> {
-        let counter =
-            if timeout == Some(Duration::ZERO) { &self.stats.polling } else { &self.stats.blocking };
+    fn park(
+        &mut self,
+        timeout: Option<Duration>,
+        ready: &mut ReadyQueue,
+    ) -> io::Result<()> {
+        let counter = if timeout == Some(Duration::ZERO) {
+            &self.stats.polling
+        } else {
+            &self.stats.blocking
+        };
         counter.set(counter.get() + 1);
         self.inner.park(timeout, ready)
     }

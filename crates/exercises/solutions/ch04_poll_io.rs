@@ -47,7 +47,9 @@ pub fn poll_io<T>(
             }
         }
         match op() {
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => readiness.borrow_mut().ready = false,
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                readiness.borrow_mut().ready = false
+            }
             result => return Poll::Ready(result),
         }
     }

@@ -69,5 +69,6 @@ fn to_line(bytes: Vec<u8>) -> io::Result<String> {
     if bytes.len() > MAX_LINE {
         return Err(io::Error::new(io::ErrorKind::InvalidData, "line too long"));
     }
-    String::from_utf8(bytes).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "line is not UTF-8"))
+    String::from_utf8(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "line is not UTF-8"))
 }

@@ -39,7 +39,9 @@ pub struct Cancellable<F> {
 
 impl<F> std::fmt::Debug for Cancellable<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Cancellable").field("finished", &self.future.is_none()).finish_non_exhaustive()
+        f.debug_struct("Cancellable")
+            .field("finished", &self.future.is_none())
+            .finish_non_exhaustive()
     }
 }
 

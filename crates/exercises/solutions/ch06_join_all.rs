@@ -26,14 +26,22 @@ pub struct JoinAll<F: Future> {
 
 /// Polls every future in `futures` until all are done.
 pub fn join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> JoinAll<F> {
-    let children: Vec<_> = futures.into_iter().map(|future| Some(Box::pin(future))).collect();
+    let children: Vec<_> =
+        futures.into_iter().map(|future| Some(Box::pin(future))).collect();
     let n = children.len();
-    JoinAll { outputs: (0..n).map(|_| None).collect(), ready: ReadyList::new(n), remaining: n, children }
+    JoinAll {
+        outputs: (0..n).map(|_| None).collect(),
+        ready: ReadyList::new(n),
+        remaining: n,
+        children,
+    }
 }
 
 impl<F: Future> std::fmt::Debug for JoinAll<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JoinAll").field("remaining", &self.remaining).finish_non_exhaustive()
+        f.debug_struct("JoinAll")
+            .field("remaining", &self.remaining)
+            .finish_non_exhaustive()
     }
 }
 
@@ -61,6 +69,11 @@ impl<F: Future> Future for JoinAll<F> {
             return Poll::Pending;
         }
         let outputs = std::mem::take(&mut this.outputs);
-        Poll::Ready(outputs.into_iter().map(|output| output.expect("every child finished")).collect())
+        Poll::Ready(
+            outputs
+                .into_iter()
+                .map(|output| output.expect("every child finished"))
+                .collect(),
+        )
     }
 }

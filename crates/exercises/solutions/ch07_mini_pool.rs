@@ -35,7 +35,10 @@ impl MiniPool {
         let workers = (0..workers)
             .map(|n| {
                 let receiver = Arc::clone(&receiver);
-                thread::Builder::new().name(format!("mini-pool-{n}")).spawn(move || work(&receiver)).unwrap()
+                thread::Builder::new()
+                    .name(format!("mini-pool-{n}"))
+                    .spawn(move || work(&receiver))
+                    .unwrap()
             })
             .collect();
         MiniPool { sender: Some(sender), workers }
@@ -43,7 +46,11 @@ impl MiniPool {
 
     /// Queues `job` for the next free worker.
     pub fn execute(&self, job: impl FnOnce() + Send + 'static) {
-        self.sender.as_ref().expect("open until dropped").send(Box::new(job)).expect("the workers are alive");
+        self.sender
+            .as_ref()
+            .expect("open until dropped")
+            .send(Box::new(job))
+            .expect("the workers are alive");
     }
 }
 

@@ -49,7 +49,10 @@ impl<T> ResultSlot<T> {
     /// An empty slot.
     pub fn new() -> ResultSlot<T> {
         ResultSlot {
-            shared: Arc::new((Mutex::new(State { value: None, set: false, waker: None }), Condvar::new())),
+            shared: Arc::new((
+                Mutex::new(State { value: None, set: false, waker: None }),
+                Condvar::new(),
+            )),
         }
     }
 
@@ -82,7 +85,8 @@ impl<T> ResultSlot<T> {
     pub fn wait_timeout(&self, timeout: Duration) -> Option<T> {
         let (lock, condvar) = &*self.shared;
         let state = lock.lock().unwrap();
-        let (mut state, _) = condvar.wait_timeout_while(state, timeout, |state| !state.set).unwrap();
+        let (mut state, _) =
+            condvar.wait_timeout_while(state, timeout, |state| !state.set).unwrap();
         state.value.take()
     }
 }

@@ -28,20 +28,24 @@ pub fn slow_polls(trace: &Trace, threshold: Duration) -> Vec<SlowPoll> {
     let mut slow = Vec::new();
     // The loop polls one task at a time: one poll can be open.
     let mut open: Option<(String, Duration)> = None;
-    let close = |open: Option<(String, Duration)>, end: Duration, slow: &mut Vec<SlowPoll>| {
-        if let Some((task, start)) = open {
-            let took = end.saturating_sub(start);
-            if took >= threshold {
-                slow.push(SlowPoll { task, start, took });
+    let close =
+        |open: Option<(String, Duration)>, end: Duration, slow: &mut Vec<SlowPoll>| {
+            if let Some((task, start)) = open {
+                let took = end.saturating_sub(start);
+                if took >= threshold {
+                    slow.push(SlowPoll { task, start, took });
+                }
             }
-        }
-    };
+        };
     for record in &trace.records {
         match &record.event {
-            TraceEvent::Spawned { task, name, .. } | TraceEvent::Renamed { task, name } => {
+            TraceEvent::Spawned { task, name, .. }
+            | TraceEvent::Renamed { task, name } => {
                 names.insert(*task, name.clone());
             }
-            TraceEvent::PollStart { task } => open = Some((name_of(&names, *task), record.at)),
+            TraceEvent::PollStart { task } => {
+                open = Some((name_of(&names, *task), record.at))
+            }
             TraceEvent::PollEnd { .. } => close(open.take(), record.at, &mut slow),
             _ => {}
         }

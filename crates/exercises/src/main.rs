@@ -46,7 +46,9 @@ fn with_exercise(name: &str, run: impl FnOnce(&Exercise) -> ExitCode) -> ExitCod
     match find(name) {
         Some(exercise) => run(exercise),
         None => {
-            eprintln!("no exercise named {name:?}; `cargo exercises list` shows them all");
+            eprintln!(
+                "no exercise named {name:?}; `cargo exercises list` shows them all"
+            );
             ExitCode::from(2)
         }
     }
@@ -73,7 +75,11 @@ impl Run {
     /// The results of one exercise's tests.
     fn of(&self, exercise: &str) -> Vec<bool> {
         let prefix = format!("{exercise}::");
-        self.results.iter().filter(|(name, _)| name.starts_with(&prefix)).map(|(_, passed)| *passed).collect()
+        self.results
+            .iter()
+            .filter(|(name, _)| name.starts_with(&prefix))
+            .map(|(_, passed)| *passed)
+            .collect()
     }
 }
 
@@ -86,7 +92,9 @@ fn run_tests(code: Code, filter: &str, echo: bool) -> Run {
     if code == Code::Starter {
         command.arg("--no-default-features");
     }
-    command.args(["--", "--format", "pretty", "--color", "never"]).arg(format!("checks::{filter}"));
+    command
+        .args(["--", "--format", "pretty", "--color", "never"])
+        .arg(format!("checks::{filter}"));
     command.stdin(Stdio::null());
     let output = command.output().unwrap_or_else(|err| panic!("cannot run cargo: {err}"));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -115,10 +123,15 @@ fn bar(done: usize, total: usize, width: usize) -> String {
 }
 
 fn list() -> ExitCode {
-    println!("Running the exercise tests against your code in crates/exercises/starter/ ...\n");
+    println!(
+        "Running the exercise tests against your code in crates/exercises/starter/ ...\n"
+    );
     let run = run_tests(Code::Starter, "", false);
     if !run.built {
-        eprintln!("Your exercise code does not compile yet. cargo says:\n\n{}", run.stderr);
+        eprintln!(
+            "Your exercise code does not compile yet. cargo says:\n\n{}",
+            run.stderr
+        );
     }
     let mut done = 0;
     let mut chapter = 0;
@@ -132,24 +145,41 @@ fn list() -> ExitCode {
         let finished = !results.is_empty() && passed == results.len();
         done += usize::from(finished);
         let mark = if finished { "done" } else { "todo" };
-        println!("  [{mark}] {:<22} {}/{} tests  {}", exercise.name, passed, results.len(), exercise.title);
+        println!(
+            "  [{mark}] {:<22} {}/{} tests  {}",
+            exercise.name,
+            passed,
+            results.len(),
+            exercise.title
+        );
     }
     let total = EXERCISES.len();
     println!("\nProgress: {} {done}/{total} exercises done", bar(done, total, 30));
-    if let Some(next) = EXERCISES.iter().find(|exercise| run.of(exercise.name).contains(&false)) {
-        println!("Next: edit crates/exercises/starter/{0}.rs, then `cargo exercises verify {0}`", next.name);
+    if let Some(next) =
+        EXERCISES.iter().find(|exercise| run.of(exercise.name).contains(&false))
+    {
+        println!(
+            "Next: edit crates/exercises/starter/{0}.rs, then `cargo exercises verify {0}`",
+            next.name
+        );
     }
     ExitCode::SUCCESS
 }
 
 fn verify(exercise: &Exercise) -> ExitCode {
-    println!("Testing crates/exercises/starter/{}.rs: {}\n", exercise.name, exercise.title);
+    println!(
+        "Testing crates/exercises/starter/{}.rs: {}\n",
+        exercise.name, exercise.title
+    );
     let run = run_tests(Code::Starter, &format!("{}::", exercise.name), true);
     let results = run.of(exercise.name);
     let passed = results.iter().filter(|passed| **passed).count();
     if run.built && !results.is_empty() && passed == results.len() {
         println!("\n{}: all {} tests pass. Well done!", exercise.name, results.len());
-        println!("Compare with crates/exercises/solutions/{}.rs if you like.", exercise.name);
+        println!(
+            "Compare with crates/exercises/solutions/{}.rs if you like.",
+            exercise.name
+        );
         ExitCode::SUCCESS
     } else {
         println!(
@@ -196,7 +226,9 @@ fn check() -> ExitCode {
     let extra: Vec<_> = solution
         .results
         .keys()
-        .filter(|name| !EXERCISES.iter().any(|e| name.starts_with(&format!("{}::", e.name))))
+        .filter(|name| {
+            !EXERCISES.iter().any(|e| name.starts_with(&format!("{}::", e.name)))
+        })
         .collect();
     if !extra.is_empty() {
         println!("tests outside any exercise: {extra:?}");

@@ -8,7 +8,8 @@ use super::EXERCISES;
 fn every_exercise_has_its_four_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for exercise in EXERCISES {
-        for (folder, extension) in [("starter", "rs"), ("solutions", "rs"), ("checks", "rs"), ("hints", "md")]
+        for (folder, extension) in
+            [("starter", "rs"), ("solutions", "rs"), ("checks", "rs"), ("hints", "md")]
         {
             let path = root.join(folder).join(format!("{}.{extension}", exercise.name));
             assert!(path.exists(), "{} has no {}", exercise.name, path.display());
@@ -32,11 +33,23 @@ fn every_starter_is_in_the_catalogue() {
 fn starters_leave_work_to_do_and_solutions_do_not() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for exercise in EXERCISES {
-        let starter =
-            std::fs::read_to_string(root.join("starter").join(format!("{}.rs", exercise.name))).unwrap();
-        let solution =
-            std::fs::read_to_string(root.join("solutions").join(format!("{}.rs", exercise.name))).unwrap();
-        assert!(starter.contains("todo!("), "{}: the starter has no todo!()", exercise.name);
-        assert!(!solution.contains("todo!("), "{}: the solution has a todo!()", exercise.name);
+        let starter = std::fs::read_to_string(
+            root.join("starter").join(format!("{}.rs", exercise.name)),
+        )
+        .unwrap();
+        let solution = std::fs::read_to_string(
+            root.join("solutions").join(format!("{}.rs", exercise.name)),
+        )
+        .unwrap();
+        assert!(
+            starter.contains("todo!("),
+            "{}: the starter has no todo!()",
+            exercise.name
+        );
+        assert!(
+            !solution.contains("todo!("),
+            "{}: the solution has a todo!()",
+            exercise.name
+        );
     }
 }

@@ -39,7 +39,11 @@ impl CountingDriver {
 }
 
 impl Driver for CountingDriver {
-    fn park(&mut self, timeout: Option<Duration>, ready: &mut ReadyQueue) -> io::Result<()> {
+    fn park(
+        &mut self,
+        timeout: Option<Duration>,
+        ready: &mut ReadyQueue,
+    ) -> io::Result<()> {
         todo!("count this park as blocking or polling, then forward it to self.inner")
     }
 

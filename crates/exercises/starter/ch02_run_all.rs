@@ -21,5 +21,7 @@ pub type Task = Pin<Box<dyn Future<Output = ()>>>;
 ///
 /// Whatever the loop returns: `Closed` for a closed loop, for example.
 pub fn run_all(event_loop: &EventLoop, tasks: Vec<Task>) -> Result<usize, LoopError> {
-    todo!("spawn each task with a counter; the last one to finish calls stop; run_forever")
+    todo!(
+        "spawn each task with a counter; the last one to finish calls stop; run_forever"
+    )
 }

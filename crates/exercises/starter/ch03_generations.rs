@@ -48,7 +48,9 @@ impl<T> Slab<T> {
 
     /// Stores `value` (in a free entry if there is one) and returns its key.
     pub fn insert(&mut self, value: T) -> Key {
-        todo!("reuse an entry from self.free, or push a new one; the key carries the entry's generation")
+        todo!(
+            "reuse an entry from self.free, or push a new one; the key carries the entry's generation"
+        )
     }
 
     /// The value named by `key`, if it is still there.

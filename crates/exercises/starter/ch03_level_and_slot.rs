@@ -23,5 +23,7 @@ pub const RANGE: u64 = 1 << (6 * LEVELS);
 /// The `(level, slot)` in which a wheel at `elapsed` files a timer due at
 /// `tick`.
 pub fn level_and_slot(elapsed: u64, tick: u64) -> (u32, u64) {
-    todo!("clamp the tick, find the highest differing base-64 digit, take the tick's digit there")
+    todo!(
+        "clamp the tick, find the highest differing base-64 digit, take the tick's digit there"
+    )
 }

@@ -41,6 +41,8 @@ impl LineReader {
     /// A read error; `InvalidData` for a line over `MAX_LINE` bytes or not
     /// UTF-8.
     pub async fn read_line(&mut self) -> io::Result<Option<String>> {
-        todo!("look for a newline in what is buffered; if none, read more with self.stream.read")
+        todo!(
+            "look for a newline in what is buffered; if none, read more with self.stream.read"
+        )
     }
 }

@@ -36,7 +36,10 @@ pub struct JoinHandle<T> {
 /// # Errors
 ///
 /// What `spawn` returns (a closed loop).
-pub fn spawn_with_handle<F>(event_loop: &EventLoop, future: F) -> Result<JoinHandle<F::Output>, LoopError>
+pub fn spawn_with_handle<F>(
+    event_loop: &EventLoop,
+    future: F,
+) -> Result<JoinHandle<F::Output>, LoopError>
 where
     F: Future + 'static,
 {

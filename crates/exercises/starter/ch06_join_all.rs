@@ -27,12 +27,16 @@ pub struct JoinAll<F: Future> {
 
 /// Polls every future in `futures` until all are done.
 pub fn join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> JoinAll<F> {
-    todo!("box and pin each future; a ReadyList for as many children (they all start woken)")
+    todo!(
+        "box and pin each future; a ReadyList for as many children (they all start woken)"
+    )
 }
 
 impl<F: Future> std::fmt::Debug for JoinAll<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JoinAll").field("remaining", &self.remaining).finish_non_exhaustive()
+        f.debug_struct("JoinAll")
+            .field("remaining", &self.remaining)
+            .finish_non_exhaustive()
     }
 }
 

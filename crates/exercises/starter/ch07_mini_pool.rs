@@ -31,7 +31,9 @@ impl std::fmt::Debug for MiniPool {
 impl MiniPool {
     /// Starts `workers` threads, named `mini-pool-0`, `mini-pool-1`, ...
     pub fn new(workers: usize) -> MiniPool {
-        todo!("one channel; the receiver in an Arc<Mutex<_>>; spawn `workers` named threads that run `work`")
+        todo!(
+            "one channel; the receiver in an Arc<Mutex<_>>; spawn `workers` named threads that run `work`"
+        )
     }
 
     /// Queues `job` for the next free worker.
@@ -43,7 +45,9 @@ impl MiniPool {
 /// A worker: take a job (holding the lock only while taking it), run it,
 /// again, until the channel is closed and empty.
 fn work(receiver: &Mutex<Receiver<Job>>) {
-    todo!("loop: lock, recv, unlock; run the job under catch_unwind; return when recv fails")
+    todo!(
+        "loop: lock, recv, unlock; run the job under catch_unwind; return when recv fails"
+    )
 }
 
 impl Drop for MiniPool {

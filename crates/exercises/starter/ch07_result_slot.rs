@@ -50,7 +50,10 @@ impl<T> ResultSlot<T> {
     /// An empty slot.
     pub fn new() -> ResultSlot<T> {
         ResultSlot {
-            shared: Arc::new((Mutex::new(State { value: None, set: false, waker: None }), Condvar::new())),
+            shared: Arc::new((
+                Mutex::new(State { value: None, set: false, waker: None }),
+                Condvar::new(),
+            )),
         }
     }
 
@@ -68,7 +71,9 @@ impl<T> ResultSlot<T> {
     /// Blocks this thread until the slot is set, or `timeout` passes, and
     /// takes the value: `None` on timeout.
     pub fn wait_timeout(&self, timeout: Duration) -> Option<T> {
-        todo!("wait on the condvar while the slot is not set (at most `timeout`), then take the value")
+        todo!(
+            "wait on the condvar while the slot is not set (at most `timeout`), then take the value"
+        )
     }
 }
 
@@ -76,6 +81,8 @@ impl<T> Future for ResultSlot<T> {
     type Output = T;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        todo!("take the value if it is there; otherwise store the waker, under the same lock, and wait")
+        todo!(
+            "take the value if it is there; otherwise store the waker, under the same lock, and wait"
+        )
     }
 }

@@ -57,7 +57,10 @@ impl fmt::Display for DebugReport {
                 threshold.as_secs_f64()
             ),
             DebugReport::PendingAtClose { what } => {
-                write!(f, "{what} was still pending when the loop closed; it was cancelled")
+                write!(
+                    f,
+                    "{what} was still pending when the loop closed; it was cancelled"
+                )
             }
         }
     }
@@ -95,7 +98,10 @@ impl FromEnv {
             trace_file: std::env::var_os("STEPIO_TRACE_FILE")
                 .filter(|path| !path.is_empty())
                 .map(PathBuf::from),
-            width: std::env::var("STEPIO_TRACE_WIDTH").ok().and_then(|w| w.parse().ok()).unwrap_or(64),
+            width: std::env::var("STEPIO_TRACE_WIDTH")
+                .ok()
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(64),
         })
     }
 

@@ -75,13 +75,15 @@ pub use stepio_executor_bridge::{
     ConcurrentFuture, JobError, LoopExecutor, RemoteLoop, ThreadPoolExecutor, to_thread,
 };
 pub use stepio_gather::{
-    AsCompleted, Either, Gather, ReturnWhen, Spawned, Waited, as_completed, gather, gather_tasks, join_all,
-    select, try_gather, wait, wait_for, wait_for_task,
+    AsCompleted, Either, Gather, ReturnWhen, Spawned, Waited, as_completed, gather,
+    gather_tasks, join_all, select, try_gather, wait, wait_for, wait_for_task,
 };
 pub use stepio_poll_loop::{EventLoop, Handle, LoopError, get_running_loop};
 pub use stepio_reactor::TcpListener;
 pub use stepio_reactor::TcpStream;
-pub use stepio_tasks::{BareFuture, LoopTasks, Task, TaskError, create_task, current_task};
+pub use stepio_tasks::{
+    BareFuture, LoopTasks, Task, TaskError, create_task, current_task,
+};
 pub use stepio_timer_wheel::{Elapsed, LoopTime, sleep, sleep_until, timeout};
 pub use stepio_waker::yield_now;
 pub use trace::{Trace, TraceEvent, Tracer};

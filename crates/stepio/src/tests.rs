@@ -5,7 +5,10 @@ use std::time::Duration;
 use stepio_poll_loop::ThreadDriver;
 use stepio_timer_wheel::{Clock, event_loop_with};
 
-use crate::sync::{Event, Lock, Queue, QueueEmpty, QueueFull, Semaphore, TooManyReleases, TooManyTaskDone};
+use crate::sync::{
+    Event, Lock, Queue, QueueEmpty, QueueFull, Semaphore, TooManyReleases,
+    TooManyTaskDone,
+};
 use crate::*;
 
 /// A loop on a simulated clock: the order of events is exact.
@@ -38,7 +41,8 @@ fn a_lock_lets_one_task_in_at_a_time_in_arrival_order() {
         let order = Rc::new(RefCell::new(Vec::new()));
         let tasks: Vec<_> = (0..5)
             .map(|n| {
-                let (lock, inside, most, order) = (lock.clone(), inside.clone(), most.clone(), order.clone());
+                let (lock, inside, most, order) =
+                    (lock.clone(), inside.clone(), most.clone(), order.clone());
                 create_task(async move {
                     let _guard = lock.lock().await;
                     inside.set(inside.get() + 1);
@@ -371,12 +375,14 @@ fn many_producers_and_consumers_move_every_item_once_in_order_per_producer() {
     // Each consumer saw each producer's items in order.
     for got in &received {
         for p in 0..PRODUCERS {
-            let items: Vec<usize> = got.iter().filter(|(q, _)| *q == p).map(|(_, i)| *i).collect();
+            let items: Vec<usize> =
+                got.iter().filter(|(q, _)| *q == p).map(|(_, i)| *i).collect();
             assert!(items.windows(2).all(|pair| pair[0] < pair[1]));
         }
     }
     all.sort_unstable();
-    let expected: Vec<_> = (0..PRODUCERS).flat_map(|p| (0..ITEMS).map(move |i| (p, i))).collect();
+    let expected: Vec<_> =
+        (0..PRODUCERS).flat_map(|p| (0..ITEMS).map(move |i| (p, i))).collect();
     assert_eq!(all, expected, "every item exactly once");
 }
 
@@ -454,9 +460,9 @@ Task-3 count_down |#---------#---------#---------#                             |
   # running   - waiting   . loop asleep in its driver
 ";
     assert!(timeline.starts_with(expected), "{timeline}");
-    assert!(
-        timeline.contains("4 tasks, 16 polls, 12 wakes (0 from other threads), 0 callbacks, 9 timers fired")
-    );
+    assert!(timeline.contains(
+        "4 tasks, 16 polls, 12 wakes (0 from other threads), 0 callbacks, 9 timers fired"
+    ));
 }
 // ANCHOR_END: count_down_timeline
 

@@ -120,7 +120,9 @@ impl Watcher {
     /// What a debug warning calls `step`.
     fn describe(&self, step: &Step<'_>) -> String {
         let task = match step {
-            Step::Main => return "the future given to run_until_complete (main)".to_owned(),
+            Step::Main => {
+                return "the future given to run_until_complete (main)".to_owned();
+            }
             Step::Callback(name) => return format!("a callback ({name})"),
             Step::Task(number) => *number,
             Step::Runnable(runnable) => match runnable.task_number() {
@@ -133,7 +135,11 @@ impl Watcher {
 
     fn describe_task(&self, number: u64) -> String {
         let tasks = lock(&self.tasks);
-        let done = tasks.last_done.as_ref().filter(|(done, _)| *done == number).map(|(_, who)| who);
+        let done = tasks
+            .last_done
+            .as_ref()
+            .filter(|(done, _)| *done == number)
+            .map(|(_, who)| who);
         match tasks.live.get(&number).or(done) {
             Some(who) => describe_task(&who.name, who.future, who.location),
             None => format!("Task-{number}"),
@@ -165,7 +171,8 @@ impl Observer for Watcher {
             let took = self.now().saturating_sub(began);
             let threshold = *lock(&self.slow_callback);
             if took >= threshold {
-                let report = DebugReport::Slow { what: self.describe(step), took, threshold };
+                let report =
+                    DebugReport::Slow { what: self.describe(step), took, threshold };
                 event_loop.call_debug_handler(&report);
             }
         }
@@ -198,7 +205,8 @@ impl Observer for Watcher {
             self.record(TraceEvent::Renamed { task: *number, name: name.clone() });
         } else if let Some(TimersFired { count }) = event.downcast_ref() {
             self.record(TraceEvent::TimerFired { count: *count });
-        } else if let Some(IoReady { source, readable, writable }) = event.downcast_ref() {
+        } else if let Some(IoReady { source, readable, writable }) = event.downcast_ref()
+        {
             let (source, readable, writable) = (*source, *readable, *writable);
             self.record(TraceEvent::IoReady { source, readable, writable });
         } else if let Some(JobStarted { job, thread }) = event.downcast_ref() {
@@ -215,7 +223,9 @@ impl Watcher {
         match *event {
             TaskEvent::Spawned { number, future, location } => {
                 let name = format!("Task-{number}");
-                lock(&self.tasks).live.insert(number, Who { name: name.clone(), future, location });
+                lock(&self.tasks)
+                    .live
+                    .insert(number, Who { name: name.clone(), future, location });
                 self.record(TraceEvent::Spawned { task: number, name, future, location });
             }
             TaskEvent::Woken { number } => {
@@ -231,8 +241,11 @@ impl Watcher {
                 drop(tasks);
                 self.record(TraceEvent::Done { task: number, end });
             }
-            TaskEvent::PendingAtClose { number } if self.debug.load(Ordering::Relaxed) => {
-                let report = DebugReport::PendingAtClose { what: self.describe_task(number) };
+            TaskEvent::PendingAtClose { number }
+                if self.debug.load(Ordering::Relaxed) =>
+            {
+                let report =
+                    DebugReport::PendingAtClose { what: self.describe_task(number) };
                 lock(&self.pending_at_close).push(report);
             }
             _ => {}
@@ -328,7 +341,8 @@ impl LoopDebug for EventLoop {
     }
 
     fn get_debug(&self) -> bool {
-        self.extension::<Arc<Watcher>>().is_some_and(|watcher| watcher.debug.load(Ordering::Relaxed))
+        self.extension::<Arc<Watcher>>()
+            .is_some_and(|watcher| watcher.debug.load(Ordering::Relaxed))
     }
 
     fn set_slow_callback_duration(&self, threshold: Duration) {
@@ -350,7 +364,9 @@ impl LoopDebug for EventLoop {
     }
 
     fn call_debug_handler(&self, report: &DebugReport) {
-        let handler = self.extension::<DebugHandler>().and_then(|handlers| handlers.0.borrow().clone());
+        let handler = self
+            .extension::<DebugHandler>()
+            .and_then(|handlers| handlers.0.borrow().clone());
         match handler {
             Some(handler) => handler(report),
             None => eprintln!("stepio debug: {report}"),
@@ -359,7 +375,9 @@ impl LoopDebug for EventLoop {
 
     fn start_tracing(&self) -> Arc<Tracer> {
         let watcher = watcher_of(self);
-        let tracer = watcher.tracer.get_or_init(|| Arc::new(Tracer::new(Arc::clone(&lock(&watcher.clock)))));
+        let tracer = watcher
+            .tracer
+            .get_or_init(|| Arc::new(Tracer::new(Arc::clone(&lock(&watcher.clock)))));
         Arc::clone(tracer)
     }
 
@@ -413,14 +431,19 @@ fn show_trace_from_env(event_loop: &EventLoop) {
                 "stepio: trace written to {} (open it at https://ui.perfetto.dev or chrome://tracing)",
                 path.display()
             ),
-            Err(err) => eprintln!("stepio: could not write the trace to {}: {err}", path.display()),
+            Err(err) => eprintln!(
+                "stepio: could not write the trace to {}: {err}",
+                path.display()
+            ),
         }
     }
 }
 
 /// `trace-2.json` from `trace.json` and 2.
 fn numbered(path: &std::path::Path, n: usize) -> std::path::PathBuf {
-    let stem = path.file_stem().map_or_else(Default::default, |stem| stem.to_string_lossy().into_owned());
+    let stem = path
+        .file_stem()
+        .map_or_else(Default::default, |stem| stem.to_string_lossy().into_owned());
     let name = match path.extension() {
         Some(extension) => format!("{stem}-{n}.{}", extension.to_string_lossy()),
         None => format!("{stem}-{n}"),

@@ -45,7 +45,12 @@ struct Timespec {
 unsafe extern "C" {
     fn epoll_create1(flags: c_int) -> c_int;
     fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, event: *mut EpollEvent) -> c_int;
-    fn epoll_wait(epfd: c_int, events: *mut EpollEvent, maxevents: c_int, timeout: c_int) -> c_int;
+    fn epoll_wait(
+        epfd: c_int,
+        events: *mut EpollEvent,
+        maxevents: c_int,
+        timeout: c_int,
+    ) -> c_int;
     /// The raw system call entry point, for `epoll_pwait2` (glibc before
     /// 2.35 has no wrapper for it).
     fn syscall(number: c_long, ...) -> c_long;
@@ -72,7 +77,12 @@ pub(crate) fn epoll_new() -> io::Result<Fd> {
 }
 
 /// Adds `fd` to `epoll`, watching `events`, with `token` as its data.
-pub(crate) fn epoll_add(epoll: &Fd, fd: c_int, events: u32, token: u64) -> io::Result<()> {
+pub(crate) fn epoll_add(
+    epoll: &Fd,
+    fd: c_int,
+    events: u32,
+    token: u64,
+) -> io::Result<()> {
     let mut event = EpollEvent { events, data: token };
     // SAFETY: `event` is a valid `epoll_event` for the duration of the call;
     // the kernel copies it and keeps no pointer.
@@ -83,7 +93,8 @@ pub(crate) fn epoll_add(epoll: &Fd, fd: c_int, events: u32, token: u64) -> io::R
 pub(crate) fn epoll_delete(epoll: &Fd, fd: c_int) -> io::Result<()> {
     // SAFETY: since Linux 2.6.9 the event argument of EPOLL_CTL_DEL may be
     // null; the kernel reads no memory from us.
-    retry(|| unsafe { epoll_ctl(epoll.raw(), EPOLL_CTL_DEL, fd, ptr::null_mut()) }).map(drop)
+    retry(|| unsafe { epoll_ctl(epoll.raw(), EPOLL_CTL_DEL, fd, ptr::null_mut()) })
+        .map(drop)
 }
 
 /// Whether `epoll_pwait2` is known to be missing (kernels before 5.11, or
@@ -129,7 +140,15 @@ fn epoll_wait_raw(
         // most that many; `spec_ptr` is null or points at `spec`, alive for
         // the call; a null signal mask means "leave the mask alone".
         let result = cvt(unsafe {
-            syscall(SYS_EPOLL_PWAIT2, epoll.raw(), buffer, max, spec_ptr, ptr::null::<c_void>(), 0usize)
+            syscall(
+                SYS_EPOLL_PWAIT2,
+                epoll.raw(),
+                buffer,
+                max,
+                spec_ptr,
+                ptr::null::<c_void>(),
+                0usize,
+            )
         });
         match result {
             Err(err) if matches!(err.raw_os_error(), Some(ENOSYS | EPERM)) => {
@@ -179,7 +198,10 @@ mod tests {
         let efd = eventfd_new().unwrap();
         epoll_add(&epoll, efd.raw(), EPOLLIN | EPOLLET, 7).unwrap();
         let mut events = [MaybeUninit::uninit(); 4];
-        assert_eq!(epoll_wait_for(&epoll, &mut events, Some(Duration::ZERO)).unwrap().len(), 0);
+        assert_eq!(
+            epoll_wait_for(&epoll, &mut events, Some(Duration::ZERO)).unwrap().len(),
+            0
+        );
         eventfd_signal(&efd).unwrap();
         eventfd_signal(&efd).unwrap();
         let ready = epoll_wait_for(&epoll, &mut events, None).unwrap();

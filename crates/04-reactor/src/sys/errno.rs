@@ -12,7 +12,9 @@ pub(super) fn cvt<T: Copy + PartialEq + From<i8>>(result: T) -> io::Result<T> {
 
 /// Makes `call` until a signal does not interrupt it (`EINTR`), and
 /// checks its result with [`cvt`]. For every call but `close` and the wait.
-pub(super) fn retry<T: Copy + PartialEq + From<i8>>(mut call: impl FnMut() -> T) -> io::Result<T> {
+pub(super) fn retry<T: Copy + PartialEq + From<i8>>(
+    mut call: impl FnMut() -> T,
+) -> io::Result<T> {
     loop {
         match cvt(call()) {
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,

@@ -24,8 +24,8 @@ use std::ffi::c_int;
 use std::io;
 
 pub(crate) use epoll::{
-    EPOLLERR, EPOLLET, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP, EpollEvent, epoll_add, epoll_delete,
-    epoll_new, epoll_wait_for,
+    EPOLLERR, EPOLLET, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP, EpollEvent, epoll_add,
+    epoll_delete, epoll_new, epoll_wait_for,
 };
 use errno::cvt;
 pub(crate) use errno::is_out_of_resources;
@@ -33,8 +33,8 @@ pub(crate) use errno::is_out_of_resources;
 use errno::retry;
 pub(crate) use eventfd::{eventfd_new, eventfd_reset, eventfd_signal};
 pub(crate) use socket::{
-    local_addr, nodelay, peer_addr, set_linger, set_nodelay, take_error, tcp_accept, tcp_connect, tcp_listen,
-    tcp_recv, tcp_send, tcp_shutdown,
+    local_addr, nodelay, peer_addr, set_linger, set_nodelay, take_error, tcp_accept,
+    tcp_connect, tcp_listen, tcp_recv, tcp_send, tcp_shutdown,
 };
 
 unsafe extern "C" {

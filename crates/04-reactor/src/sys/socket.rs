@@ -52,8 +52,20 @@ unsafe extern "C" {
     fn listen(fd: c_int, backlog: c_int) -> c_int;
     fn accept4(fd: c_int, addr: *mut c_void, len: *mut u32, flags: c_int) -> c_int;
     fn connect(fd: c_int, addr: *const c_void, len: u32) -> c_int;
-    fn getsockopt(fd: c_int, level: c_int, name: c_int, value: *mut c_void, len: *mut u32) -> c_int;
-    fn setsockopt(fd: c_int, level: c_int, name: c_int, value: *const c_void, len: u32) -> c_int;
+    fn getsockopt(
+        fd: c_int,
+        level: c_int,
+        name: c_int,
+        value: *mut c_void,
+        len: *mut u32,
+    ) -> c_int;
+    fn setsockopt(
+        fd: c_int,
+        level: c_int,
+        name: c_int,
+        value: *const c_void,
+        len: u32,
+    ) -> c_int;
     fn getsockname(fd: c_int, addr: *mut c_void, len: *mut u32) -> c_int;
     fn getpeername(fd: c_int, addr: *mut c_void, len: *mut u32) -> c_int;
     fn shutdown(fd: c_int, how: c_int) -> c_int;
@@ -79,7 +91,8 @@ const MSG_NOSIGNAL: c_int = 0x4000;
 fn tcp_socket(addr: &SocketAddr) -> io::Result<Fd> {
     let domain = if addr.is_ipv4() { AF_INET } else { AF_INET6 };
     // SAFETY: no pointers; the kernel checks the arguments.
-    retry(|| unsafe { socket(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) }).map(Fd)
+    retry(|| unsafe { socket(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) })
+        .map(Fd)
 }
 
 /// A non-blocking socket bound to `addr` and listening, with room for
@@ -120,7 +133,12 @@ pub(crate) fn tcp_accept(listener: &Fd) -> io::Result<(Fd, SocketAddr)> {
     // SAFETY: `storage` has room for `len` bytes, and the kernel writes at
     // most `len` bytes of address into it and the real length into `len`.
     let fd = retry(|| unsafe {
-        accept4(listener.raw(), storage.as_mut_ptr().cast(), &mut len, SOCK_NONBLOCK | SOCK_CLOEXEC)
+        accept4(
+            listener.raw(),
+            storage.as_mut_ptr().cast(),
+            &mut len,
+            SOCK_NONBLOCK | SOCK_CLOEXEC,
+        )
     })
     .map(Fd)?;
     // SAFETY: zeroed, then filled by the kernel: initialized either way.
@@ -162,7 +180,8 @@ fn socket_addr(
 /// has arrived yet.
 pub(crate) fn tcp_recv(fd: &Fd, buf: &mut [u8]) -> io::Result<usize> {
     // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
-    retry(|| unsafe { recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), 0) }).map(|n| n as usize)
+    retry(|| unsafe { recv(fd.raw(), buf.as_mut_ptr().cast(), buf.len(), 0) })
+        .map(|n| n as usize)
 }
 
 /// Sends from `buf`; `WouldBlock` when the send buffer is full.
@@ -171,7 +190,8 @@ pub(crate) fn tcp_recv(fd: &Fd, buf: &mut [u8]) -> io::Result<usize> {
 /// instead of killing the whole process with `SIGPIPE`.
 pub(crate) fn tcp_send(fd: &Fd, buf: &[u8]) -> io::Result<usize> {
     // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
-    retry(|| unsafe { send(fd.raw(), buf.as_ptr().cast(), buf.len(), MSG_NOSIGNAL) }).map(|n| n as usize)
+    retry(|| unsafe { send(fd.raw(), buf.as_ptr().cast(), buf.len(), MSG_NOSIGNAL) })
+        .map(|n| n as usize)
 }
 
 /// `shutdown(2)`: 0 for reads, 1 for writes, 2 for both.
@@ -196,24 +216,31 @@ pub(crate) fn nodelay(fd: &Fd) -> io::Result<bool> {
 pub(crate) fn set_linger(fd: &Fd, linger: Option<Duration>) -> io::Result<()> {
     let value = Linger {
         l_onoff: c_int::from(linger.is_some()),
-        l_linger: linger.map_or(0, |d| c_int::try_from(d.as_secs()).unwrap_or(c_int::MAX)),
+        l_linger: linger
+            .map_or(0, |d| c_int::try_from(d.as_secs()).unwrap_or(c_int::MAX)),
     };
     let len = mem::size_of::<Linger>() as u32;
     // SAFETY: `value` is a valid `struct linger` of `len` bytes.
-    retry(|| unsafe { setsockopt(fd.raw(), SOL_SOCKET, SO_LINGER, (&raw const value).cast(), len) }).map(drop)
+    retry(|| unsafe {
+        setsockopt(fd.raw(), SOL_SOCKET, SO_LINGER, (&raw const value).cast(), len)
+    })
+    .map(drop)
 }
 
 fn set_int_option(fd: &Fd, level: c_int, name: c_int, value: c_int) -> io::Result<()> {
     let len = mem::size_of::<c_int>() as u32;
     // SAFETY: the kernel reads `len` bytes from `value`, alive for the call.
-    retry(|| unsafe { setsockopt(fd.raw(), level, name, (&raw const value).cast(), len) }).map(drop)
+    retry(|| unsafe { setsockopt(fd.raw(), level, name, (&raw const value).cast(), len) })
+        .map(drop)
 }
 
 fn get_int_option(fd: &Fd, level: c_int, name: c_int) -> io::Result<c_int> {
     let mut value: c_int = 0;
     let mut len = mem::size_of::<c_int>() as u32;
     // SAFETY: the kernel writes at most `len` bytes into `value`.
-    retry(|| unsafe { getsockopt(fd.raw(), level, name, (&raw mut value).cast(), &mut len) })?;
+    retry(|| unsafe {
+        getsockopt(fd.raw(), level, name, (&raw mut value).cast(), &mut len)
+    })?;
     Ok(value)
 }
 // ANCHOR_END: socket_fns
@@ -260,11 +287,15 @@ fn decode_addr(storage: &SockaddrStorage, len: u32) -> io::Result<SocketAddr> {
             // SAFETY: the family says the bytes are a `sockaddr_in`, the
             // length says they are all there, and `storage` is aligned enough.
             let c = unsafe { &*(storage as *const SockaddrStorage).cast::<SockaddrIn>() };
-            Ok(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::from(c.sin_addr), u16::from_be(c.sin_port))))
+            Ok(SocketAddr::V4(SocketAddrV4::new(
+                Ipv4Addr::from(c.sin_addr),
+                u16::from_be(c.sin_port),
+            )))
         }
         AF_INET6 if len >= mem::size_of::<SockaddrIn6>() => {
             // SAFETY: as above, for `sockaddr_in6`.
-            let c = unsafe { &*(storage as *const SockaddrStorage).cast::<SockaddrIn6>() };
+            let c =
+                unsafe { &*(storage as *const SockaddrStorage).cast::<SockaddrIn6>() };
             Ok(SocketAddr::V6(SocketAddrV6::new(
                 Ipv6Addr::from(c.sin6_addr),
                 u16::from_be(c.sin6_port),

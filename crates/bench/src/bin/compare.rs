@@ -193,7 +193,9 @@ fn timer_insert_cancel(live: usize, tokio_io: bool) -> Row {
         .run_until_complete(async {
             let mut cx = Context::from_waker(Waker::noop());
             let mut waiting: Vec<_> = (0..live)
-                .map(|i| Box::pin(sleep(Duration::from_millis(1_000 + i as u64 % 9_000_000))))
+                .map(|i| {
+                    Box::pin(sleep(Duration::from_millis(1_000 + i as u64 % 9_000_000)))
+                })
                 .collect();
             for sleep in &mut waiting {
                 let _ = sleep.as_mut().poll(&mut cx);
@@ -209,19 +211,27 @@ fn timer_insert_cancel(live: usize, tokio_io: bool) -> Row {
     event_loop.close().unwrap();
     // Inside its runtime, as stepio's is inside its loop; with its I/O
     // driver on (as stepio's loop has epoll), or with timers alone.
-    let runtime =
-        if tokio_io { tokio_runtime() } else { Builder::new_current_thread().enable_time().build().unwrap() };
+    let runtime = if tokio_io {
+        tokio_runtime()
+    } else {
+        Builder::new_current_thread().enable_time().build().unwrap()
+    };
     let tokio = runtime.block_on(async {
         let mut cx = Context::from_waker(Waker::noop());
         let mut waiting: Vec<_> = (0..live)
-            .map(|i| Box::pin(tokio::time::sleep(Duration::from_millis(1_000 + i as u64 % 9_000_000))))
+            .map(|i| {
+                Box::pin(tokio::time::sleep(Duration::from_millis(
+                    1_000 + i as u64 % 9_000_000,
+                )))
+            })
             .collect();
         for sleep in &mut waiting {
             let _ = sleep.as_mut().poll(&mut cx);
         }
         measure(ROUNDS, N, || {
             for i in 0..N {
-                let mut sleep = pin!(tokio::time::sleep(Duration::from_millis(1_000 + i * 7)));
+                let mut sleep =
+                    pin!(tokio::time::sleep(Duration::from_millis(1_000 + i * 7)));
                 let _ = sleep.as_mut().poll(&mut cx);
             }
         })
@@ -291,7 +301,8 @@ fn many_sleeps() -> Row {
     };
     let mut tokio_run = || {
         tokio_runtime().block_on(async move {
-            let tasks: Vec<_> = (0..N).map(|i| tokio::spawn(tokio::time::sleep(delay(i)))).collect();
+            let tasks: Vec<_> =
+                (0..N).map(|i| tokio::spawn(tokio::time::sleep(delay(i)))).collect();
             for task in tasks {
                 task.await.unwrap();
             }
@@ -319,9 +330,10 @@ fn run_in_executor(batch: u64) -> Row {
     let times = measure_each(
         ROUNDS,
         workloads::JOBS,
-        &mut [&mut || workloads::stepio_round_trips(&event_loop, &pool, batch), &mut || {
-            peers::tokio_round_trips(&runtime, batch)
-        }],
+        &mut [
+            &mut || workloads::stepio_round_trips(&event_loop, &pool, batch),
+            &mut || peers::tokio_round_trips(&runtime, batch),
+        ],
     );
     let (stepio, tokio) = (times[0], times[1]);
     Row {
@@ -345,10 +357,16 @@ fn echo_50() -> Row {
     const ROUNDS_PER_SAMPLE: u64 = 20;
     let tasks = echo::Tasks::Runtime;
     let (event_loop, clients) = echo::stepio_echo_setup(tasks);
-    let mut stepio_run = || echo::stepio_echo_rounds(&event_loop, tasks, &clients, ROUNDS_PER_SAMPLE);
+    let mut stepio_run =
+        || echo::stepio_echo_rounds(&event_loop, tasks, &clients, ROUNDS_PER_SAMPLE);
     let (runtime, clients) = echo::peers::tokio_echo_setup();
-    let mut tokio_run = || echo::peers::tokio_echo_rounds(&runtime, &clients, ROUNDS_PER_SAMPLE);
-    let times = measure_each(ROUNDS, ROUNDS_PER_SAMPLE * 50, &mut [&mut stepio_run, &mut tokio_run]);
+    let mut tokio_run =
+        || echo::peers::tokio_echo_rounds(&runtime, &clients, ROUNDS_PER_SAMPLE);
+    let times = measure_each(
+        ROUNDS,
+        ROUNDS_PER_SAMPLE * 50,
+        &mut [&mut stepio_run, &mut tokio_run],
+    );
     let (stepio, tokio) = (times[0], times[1]);
     Row {
         workload: "TCP echo, 50 connections, 64 bytes, one thread",
@@ -383,7 +401,8 @@ fn count_down_sleep_0() -> Row {
     // As the CPython script does: many runs inside one running loop.
     const RUNS: u64 = 1000;
     let event_loop = EventLoop::new();
-    let stepio = measure(ROUNDS, RUNS, || workloads::stepio_count_down(&event_loop, RUNS));
+    let stepio =
+        measure(ROUNDS, RUNS, || workloads::stepio_count_down(&event_loop, RUNS));
     Row {
         workload: "count_down, three tasks + wait, sleeps 0",
         unit: "per run",
@@ -448,9 +467,12 @@ fn main() {
         );
     }
     println!();
-    println!("| seed workload | stepio | CPython asyncio | CPython / stepio | target | met |");
+    println!(
+        "| seed workload | stepio | CPython asyncio | CPython / stepio | target | met |"
+    );
     println!("| --- | ---: | ---: | ---: | --- | --- |");
-    for (row, python) in seeds.iter_mut().zip([python.map(|p| p.0), python.map(|p| p.1)]) {
+    for (row, python) in seeds.iter_mut().zip([python.map(|p| p.0), python.map(|p| p.1)])
+    {
         let times = python.map(|python| python / row.stepio);
         row.met = times.is_some_and(|times| times >= 30.0);
         println!(
@@ -465,7 +487,11 @@ fn main() {
         );
     }
     rows.append(&mut seeds);
-    let missed: Vec<&str> = rows.iter().filter(|row| !row.met).map(|row| row.workload).collect();
+    let missed: Vec<&str> =
+        rows.iter().filter(|row| !row.met).map(|row| row.workload).collect();
     println!();
-    println!("Missed: {}", if missed.is_empty() { "none".to_owned() } else { missed.join("; ") });
+    println!(
+        "Missed: {}",
+        if missed.is_empty() { "none".to_owned() } else { missed.join("; ") }
+    );
 }

@@ -34,7 +34,10 @@ fn main() {
 fn report(name: &str, rounds: u64, start: Instant) {
     let requests = rounds * CONNECTIONS as u64;
     let secs = start.elapsed().as_secs_f64();
-    println!("{name}: {requests} echo requests in {secs:.3} s: {:.0} requests/s", requests as f64 / secs);
+    println!(
+        "{name}: {requests} echo requests in {secs:.3} s: {:.0} requests/s",
+        requests as f64 / secs
+    );
 }
 
 #[cfg(feature = "peers")]
@@ -45,6 +48,8 @@ fn run_tokio(rounds: u64) {
 
 #[cfg(not(feature = "peers"))]
 fn run_tokio(_rounds: u64) {
-    eprintln!("--tokio needs the peers feature: cargo run -p stepio-bench --features peers --bin echo_load");
+    eprintln!(
+        "--tokio needs the peers feature: cargo run -p stepio-bench --features peers --bin echo_load"
+    );
     std::process::exit(2);
 }

@@ -18,7 +18,8 @@ const DELAY: Duration = Duration::from_millis(1);
 /// Median, 99th percentile and maximum, in microseconds.
 fn summary(mut late: Vec<Duration>) -> String {
     late.sort_unstable();
-    let at = |q: f64| late[((late.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e6;
+    let at =
+        |q: f64| late[((late.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e6;
     format!("median {:6.1} µs, p99 {:7.1} µs, max {:8.1} µs", at(0.5), at(0.99), at(1.0))
 }
 
@@ -53,7 +54,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// The same rounds on tokio's current-thread runtime (`--features peers`).
 #[cfg(feature = "peers")]
 fn tokio_lateness() -> Vec<Duration> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
     runtime.block_on(async {
         let mut late = Vec::with_capacity(ROUNDS);
         for _ in 0..ROUNDS {

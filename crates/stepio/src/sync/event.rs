@@ -34,7 +34,9 @@ impl Default for Event {
 impl Event {
     /// A flag, not set.
     pub fn new() -> Event {
-        Event { flag: Rc::new(RefCell::new(Flag { set: false, waiters: WaitList::new() })) }
+        Event {
+            flag: Rc::new(RefCell::new(Flag { set: false, waiters: WaitList::new() })),
+        }
     }
 
     /// Sets the flag and wakes every waiter, as `set()`.
@@ -101,7 +103,10 @@ impl Drop for EventWait {
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let flag = self.flag.borrow();
-        f.debug_struct("Event").field("set", &flag.set).field("waiting", &flag.waiters.len()).finish()
+        f.debug_struct("Event")
+            .field("set", &flag.set)
+            .field("waiting", &flag.waiters.len())
+            .finish()
     }
 }
 

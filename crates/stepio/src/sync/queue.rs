@@ -154,7 +154,8 @@ impl<T> Queue<T> {
         // Room for the first waiting putter's item.
         let admitted = inner.putters.pop();
         if let Some(putter) = &admitted {
-            let carried = putter.item.borrow_mut().take().expect("a putter carries its item");
+            let carried =
+                putter.item.borrow_mut().take().expect("a putter carries its item");
             inner.unfinished += 1;
             inner.items.push_back(carried);
         }
@@ -287,7 +288,11 @@ impl<T> Future for Put<T> {
         match this.queue.put_nowait(item) {
             Ok(()) => Poll::Ready(()),
             Err(QueueFull(item)) => {
-                this.turn.join(&mut this.queue.inner.borrow_mut().putters, cx, Some(item));
+                this.turn.join(
+                    &mut this.queue.inner.borrow_mut().putters,
+                    cx,
+                    Some(item),
+                );
                 Poll::Pending
             }
         }

@@ -51,7 +51,10 @@ impl Semaphore {
     /// A semaphore with `permits` permits.
     pub fn new(permits: usize) -> Semaphore {
         Semaphore {
-            permits: Rc::new(RefCell::new(Permits { available: permits, waiters: WaitList::new() })),
+            permits: Rc::new(RefCell::new(Permits {
+                available: permits,
+                waiters: WaitList::new(),
+            })),
             bound: None,
         }
     }
@@ -104,7 +107,9 @@ impl Semaphore {
     pub fn release(&self) -> Result<(), TooManyReleases> {
         {
             let permits = self.permits.borrow();
-            if self.bound.is_some_and(|bound| permits.waiters.is_empty() && permits.available >= bound) {
+            if self.bound.is_some_and(|bound| {
+                permits.waiters.is_empty() && permits.available >= bound
+            }) {
                 return Err(TooManyReleases);
             }
         }
@@ -143,7 +148,9 @@ impl Future for Acquire {
         let this = &mut *self;
         match this.turn.poll(cx) {
             // `give_back` handed us its permit.
-            Some(Poll::Ready(_)) => return Poll::Ready(Permit { semaphore: Some(this.semaphore.clone()) }),
+            Some(Poll::Ready(_)) => {
+                return Poll::Ready(Permit { semaphore: Some(this.semaphore.clone()) });
+            }
             Some(Poll::Pending) => return Poll::Pending,
             None => {}
         }

@@ -112,7 +112,12 @@ impl<T> Turn<T> {
     }
 
     /// Gets in line at the back of `list`, carrying `item` (a putter's).
-    pub(crate) fn join(&mut self, list: &mut WaitList<T>, cx: &Context<'_>, item: Option<T>) {
+    pub(crate) fn join(
+        &mut self,
+        list: &mut WaitList<T>,
+        cx: &Context<'_>,
+        item: Option<T>,
+    ) {
         let waiter = Waiter::new(item);
         waiter.register(cx.waker());
         list.push(Rc::clone(&waiter));

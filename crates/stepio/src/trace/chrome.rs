@@ -47,13 +47,25 @@ impl Trace {
         }
         for (span, timeout) in &model.event_loop.parked {
             let timeout = timeout.map_or_else(|| "null".to_owned(), micros);
-            events.push(complete("parked", LOOP_TID, *span, &format!(r#"{{"timeout_us":{timeout}}}"#)));
+            events.push(complete(
+                "parked",
+                LOOP_TID,
+                *span,
+                &format!(r#"{{"timeout_us":{timeout}}}"#),
+            ));
         }
         for (at, count) in &model.event_loop.timers {
-            events.push(instant("timers fired", LOOP_TID, *at, &format!(r#"{{"count":{count}}}"#)));
+            events.push(instant(
+                "timers fired",
+                LOOP_TID,
+                *at,
+                &format!(r#"{{"count":{count}}}"#),
+            ));
         }
         for (at, source, readable, writable) in &model.event_loop.io {
-            let args = format!(r#"{{"source":{source},"readable":{readable},"writable":{writable}}}"#);
+            let args = format!(
+                r#"{{"source":{source},"readable":{readable},"writable":{writable}}}"#
+            );
             events.push(instant("I/O ready", LOOP_TID, *at, &args));
         }
 
@@ -66,15 +78,25 @@ impl Trace {
                 Some((_, end)) => format!("{end:?}"),
                 None => "pending".to_owned(),
             };
-            let created = task.location.map_or_else(String::new, |location| location.to_string());
-            let args = format!(r#"{{"created_at":{},"ended":{}}}"#, string(&created), string(&ended));
+            let created =
+                task.location.map_or_else(String::new, |location| location.to_string());
+            let args = format!(
+                r#"{{"created_at":{},"ended":{}}}"#,
+                string(&created),
+                string(&ended)
+            );
             events.push(complete(&task.label(), tid, life, &args));
             for span in &task.polls {
                 events.push(complete("poll", tid, *span, "{}"));
             }
             for (at, from) in &task.wakes {
                 let from = from.as_deref().unwrap_or("loop");
-                events.push(instant("woken", tid, *at, &format!(r#"{{"from":{}}}"#, string(from))));
+                events.push(instant(
+                    "woken",
+                    tid,
+                    *at,
+                    &format!(r#"{{"from":{}}}"#, string(from)),
+                ));
             }
         }
 
@@ -105,11 +127,16 @@ impl Trace {
 // ANCHOR_END: chrome
 
 fn metadata(name: &str, tid: u64, value: &str) -> String {
-    format!(r#"{{"name":"{name}","ph":"M","pid":1,"tid":{tid},"args":{{"name":{}}}}}"#, string(value))
+    format!(
+        r#"{{"name":"{name}","ph":"M","pid":1,"tid":{tid},"args":{{"name":{}}}}}"#,
+        string(value)
+    )
 }
 
 fn sort_index(tid: u64, index: u64) -> String {
-    format!(r#"{{"name":"thread_sort_index","ph":"M","pid":1,"tid":{tid},"args":{{"sort_index":{index}}}}}"#)
+    format!(
+        r#"{{"name":"thread_sort_index","ph":"M","pid":1,"tid":{tid},"args":{{"sort_index":{index}}}}}"#
+    )
 }
 
 fn complete(name: &str, tid: u64, span: Span, args: &str) -> String {

@@ -206,8 +206,9 @@ impl Tracer {
     #[cold]
     pub fn record_wake(&self, task: u64) {
         let current = thread::current();
-        let from = (current.id() != self.loop_thread)
-            .then(|| current.name().map_or_else(|| format!("{:?}", current.id()), str::to_owned));
+        let from = (current.id() != self.loop_thread).then(|| {
+            current.name().map_or_else(|| format!("{:?}", current.id()), str::to_owned)
+        });
         self.record(TraceEvent::Woken { task, from });
     }
 
@@ -219,7 +220,11 @@ impl Tracer {
     /// A copy of everything recorded so far, ending now.
     pub fn snapshot(&self) -> Trace {
         let inner = self.lock();
-        Trace { records: inner.records.clone(), dropped: inner.dropped, end: (inner.clock)() }
+        Trace {
+            records: inner.records.clone(),
+            dropped: inner.dropped,
+            end: (inner.clock)(),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {

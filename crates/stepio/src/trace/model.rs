@@ -98,7 +98,9 @@ impl Model {
                     track.future = short_name(future);
                     track.location = Some(location);
                 }
-                TraceEvent::Renamed { task, name } => model.task(*task, at).name.clone_from(name),
+                TraceEvent::Renamed { task, name } => {
+                    model.task(*task, at).name.clone_from(name)
+                }
                 TraceEvent::PollStart { task } => open_poll = Some((*task, at)),
                 TraceEvent::PollEnd { task } => {
                     if let Some((started, start)) = open_poll.take() {
@@ -106,21 +108,30 @@ impl Model {
                         model.task(*task, start).polls.push(Span { start, end: at });
                     }
                 }
-                TraceEvent::Woken { task, from } => model.task(*task, at).wakes.push((at, from.clone())),
-                TraceEvent::Done { task, end } => model.task(*task, at).done = Some((at, *end)),
+                TraceEvent::Woken { task, from } => {
+                    model.task(*task, at).wakes.push((at, from.clone()))
+                }
+                TraceEvent::Done { task, end } => {
+                    model.task(*task, at).done = Some((at, *end))
+                }
                 TraceEvent::CallbackStart { name } => open_callback = Some((name, at)),
                 TraceEvent::CallbackEnd => {
                     if let Some((name, start)) = open_callback.take() {
                         model.event_loop.callbacks.push((Span { start, end: at }, name));
                     }
                 }
-                TraceEvent::TimerFired { count } => model.event_loop.timers.push((at, *count)),
+                TraceEvent::TimerFired { count } => {
+                    model.event_loop.timers.push((at, *count))
+                }
                 TraceEvent::IoReady { source, readable, writable } => {
                     model.event_loop.io.push((at, *source, *readable, *writable));
                 }
-                TraceEvent::JobStarted { job, thread } => open_jobs.push((*job, thread.clone(), at)),
+                TraceEvent::JobStarted { job, thread } => {
+                    open_jobs.push((*job, thread.clone(), at))
+                }
                 TraceEvent::JobFinished { job } => {
-                    if let Some(i) = open_jobs.iter().position(|(open, _, _)| open == job) {
+                    if let Some(i) = open_jobs.iter().position(|(open, _, _)| open == job)
+                    {
                         let (job, thread, start) = open_jobs.swap_remove(i);
                         model.worker(thread).jobs.push((job, Span { start, end: at }));
                     }
@@ -147,7 +158,8 @@ impl Model {
             model.worker(thread).jobs.push((job, Span { start, end }));
         }
         model.tasks.sort_by_key(|task| task.number);
-        model.index = model.tasks.iter().enumerate().map(|(i, task)| (task.number, i)).collect();
+        model.index =
+            model.tasks.iter().enumerate().map(|(i, task)| (task.number, i)).collect();
         model.workers.sort_by(|a, b| a.thread.cmp(&b.thread));
         model
     }
@@ -158,7 +170,11 @@ impl Model {
         let i = match self.index.get(&number) {
             Some(&i) => i,
             None => {
-                let name = if number == 0 { "main".to_owned() } else { format!("Task-{number}") };
+                let name = if number == 0 {
+                    "main".to_owned()
+                } else {
+                    format!("Task-{number}")
+                };
                 self.tasks.push(TaskTrack {
                     number,
                     name,
@@ -190,7 +206,8 @@ impl Model {
     /// Every span in which the loop's thread ran something: polls and
     /// callbacks.
     pub(crate) fn loop_busy(&self) -> Vec<Span> {
-        let mut busy: Vec<Span> = self.tasks.iter().flat_map(|task| task.polls.iter().copied()).collect();
+        let mut busy: Vec<Span> =
+            self.tasks.iter().flat_map(|task| task.polls.iter().copied()).collect();
         busy.extend(self.event_loop.callbacks.iter().map(|(span, _)| *span));
         busy.sort_by_key(|span| span.start);
         busy

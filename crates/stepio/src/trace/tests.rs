@@ -65,11 +65,16 @@ fn a_slow_callback_is_reported_with_its_closure() {
 
     let reports = reports.take();
     assert_eq!(reports.len(), 1, "only the 150 ms callback: {reports:?}");
-    let DebugReport::Slow { what, took, threshold } = &reports[0] else { panic!("{reports:?}") };
+    let DebugReport::Slow { what, took, threshold } = &reports[0] else {
+        panic!("{reports:?}")
+    };
     assert_eq!(*took, Duration::from_millis(150));
     assert_eq!(*threshold, Duration::from_millis(100));
     // The closure's type names the function it was written in.
-    assert!(what.starts_with("a callback (") && what.contains("a_slow_callback_is_reported"), "{what}");
+    assert!(
+        what.starts_with("a callback (") && what.contains("a_slow_callback_is_reported"),
+        "{what}"
+    );
     let message = reports[0].to_string();
     assert!(message.contains("blocked the loop for 0.150 s"), "{message}");
 }
@@ -151,7 +156,10 @@ fn debug_mode_reports_tasks_pending_at_close() {
     let reports = reports.take();
     assert_eq!(reports.len(), 1, "{reports:?}");
     let DebugReport::PendingAtClose { what } = &reports[0] else { panic!("{reports:?}") };
-    assert!(what.starts_with("Task-1 (Pending, created at crates/stepio/src/trace/tests.rs:"), "{what}");
+    assert!(
+        what.starts_with("Task-1 (Pending, created at crates/stepio/src/trace/tests.rs:"),
+        "{what}"
+    );
 }
 
 #[test]
@@ -218,12 +226,22 @@ fn the_tracer_records_a_tasks_life_and_a_wake_from_another_thread() {
         })
         .cloned()
         .collect();
-    let TraceEvent::Spawned { location, future, .. } = &of_task_1[0].event else { panic!("{of_task_1:?}") };
+    let TraceEvent::Spawned { location, future, .. } = &of_task_1[0].event else {
+        panic!("{of_task_1:?}")
+    };
     assert!(future.contains("{{closure}}"), "{future}");
     assert_eq!(
         of_task_1,
         [
-            at(0, TraceEvent::Spawned { task: 1, name: "Task-1".to_owned(), future, location }),
+            at(
+                0,
+                TraceEvent::Spawned {
+                    task: 1,
+                    name: "Task-1".to_owned(),
+                    future,
+                    location
+                }
+            ),
             at(0, TraceEvent::PollStart { task: 1 }),
             at(3, TraceEvent::PollEnd { task: 1 }),
             at(3, TraceEvent::Woken { task: 1, from: Some("waker".to_owned()) }),
@@ -234,7 +252,12 @@ fn the_tracer_records_a_tasks_life_and_a_wake_from_another_thread() {
         ]
     );
     // The main future (task 0) was traced too, and finished.
-    assert!(trace.records.iter().any(|r| r.event == TraceEvent::Done { task: 0, end: TaskEnd::Finished }));
+    assert!(
+        trace
+            .records
+            .iter()
+            .any(|r| r.event == TraceEvent::Done { task: 0, end: TaskEnd::Finished })
+    );
     // Times never go backwards.
     assert!(trace.records.windows(2).all(|pair| pair[0].at <= pair[1].at));
 }
@@ -325,7 +348,9 @@ fn traced_tasks_carry_their_names_and_how_they_ended() {
     event_loop.set_exception_handler(|_| {}); // the panic below is expected
     let reports = Rc::new(RefCell::new(Vec::new()));
     let sink = Rc::clone(&reports);
-    event_loop.set_debug_handler(move |report: &DebugReport| sink.borrow_mut().push(report.to_string()));
+    event_loop.set_debug_handler(move |report: &DebugReport| {
+        sink.borrow_mut().push(report.to_string())
+    });
 
     let line = line!() + 1;
     let forever = event_loop.create_task(pending::<()>()).unwrap();
@@ -371,13 +396,25 @@ fn traced_tasks_carry_their_names_and_how_they_ended() {
         ]
     );
     assert!(
-        trace.records.iter().any(|r| r.event == TraceEvent::Renamed { task: 1, name: "forever".to_owned() })
+        trace
+            .records
+            .iter()
+            .any(|r| r.event
+                == TraceEvent::Renamed { task: 1, name: "forever".to_owned() })
     );
     let timeline = trace.timeline(40);
-    for row in ["forever ", "Task-2 traced_tasks", "Task-3 traced_tasks", "Task-4 Pending"] {
-        assert!(timeline.lines().any(|line| line.starts_with(row)), "no row {row:?} in\n{timeline}");
+    for row in
+        ["forever ", "Task-2 traced_tasks", "Task-3 traced_tasks", "Task-4 Pending"]
+    {
+        assert!(
+            timeline.lines().any(|line| line.starts_with(row)),
+            "no row {row:?} in\n{timeline}"
+        );
     }
-    assert!(timeline.contains("| panicked at") && timeline.contains("| cancelled at"), "{timeline}");
+    assert!(
+        timeline.contains("| panicked at") && timeline.contains("| cancelled at"),
+        "{timeline}"
+    );
 }
 
 #[test]
@@ -406,8 +443,14 @@ fn traced_jobs_run_on_named_workers_and_wake_the_loop_from_there() {
                         1
                     })
                     .unwrap();
-                let second = get_running_loop().unwrap().run_in_executor(Some(&pool), || 2).unwrap();
-                get_running_loop().unwrap().call_soon(move || release.send(()).unwrap()).unwrap();
+                let second = get_running_loop()
+                    .unwrap()
+                    .run_in_executor(Some(&pool), || 2)
+                    .unwrap();
+                get_running_loop()
+                    .unwrap()
+                    .call_soon(move || release.send(()).unwrap())
+                    .unwrap();
                 first.await.unwrap() + second.await.unwrap()
             })
             .unwrap();
@@ -446,7 +489,8 @@ fn traced_jobs_run_on_named_workers_and_wake_the_loop_from_there() {
         let timeline = trace.timeline(40);
         for thread in workers.iter().collect::<BTreeSet<_>>() {
             let jobs = workers.iter().filter(|worker| *worker == thread).count();
-            let note = if jobs == 1 { "| 1 job".to_owned() } else { format!("| {jobs} jobs") };
+            let note =
+                if jobs == 1 { "| 1 job".to_owned() } else { format!("| {jobs} jobs") };
             let row = timeline.lines().find(|line| line.starts_with(thread.as_str()));
             assert!(
                 row.is_some_and(|row| row.ends_with(&note)),
@@ -462,20 +506,29 @@ fn a_traced_loop_records_sockets_ready_and_its_parks() {
 
     let exchange = async {
         let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let mut client =
+            TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
         let (mut server, _) = listener.accept().await.unwrap();
         client.write_all(b"ping").await.unwrap();
         let mut buf = [0; 4];
         server.read_exact(&mut buf).await.unwrap();
         buf
     };
-    let (echoed, trace) = run_traced(wait_for(exchange, Duration::from_secs(20))).unwrap();
+    let (echoed, trace) =
+        run_traced(wait_for(exchange, Duration::from_secs(20))).unwrap();
     assert_eq!(echoed.expect("the test hung"), *b"ping");
-    let readable =
-        trace.records.iter().filter(|r| matches!(r.event, TraceEvent::IoReady { readable: true, .. }));
+    let readable = trace
+        .records
+        .iter()
+        .filter(|r| matches!(r.event, TraceEvent::IoReady { readable: true, .. }));
     assert!(readable.count() >= 1, "the server side became readable: {trace:?}");
-    let parks = trace.records.iter().filter(|r| matches!(r.event, TraceEvent::Parked { .. })).count();
-    let unparks = trace.records.iter().filter(|r| r.event == TraceEvent::Unparked).count();
+    let parks = trace
+        .records
+        .iter()
+        .filter(|r| matches!(r.event, TraceEvent::Parked { .. }))
+        .count();
+    let unparks =
+        trace.records.iter().filter(|r| r.event == TraceEvent::Unparked).count();
     assert_eq!(parks, unparks);
     assert!(trace.timeline(40).contains(" I/O event"));
 }

@@ -24,7 +24,9 @@ impl Trace {
         let model = Model::new(self);
         let grid = Grid::new(model.end, width.max(10));
         let labels = model.tasks.iter().map(|task| task.label().len());
-        let label = labels.chain(model.workers.iter().map(|worker| worker.thread.len())).fold(4, usize::max);
+        let label = labels
+            .chain(model.workers.iter().map(|worker| worker.thread.len()))
+            .fold(4, usize::max);
         let label = label.min(MAX_LABEL);
         let mut out = String::new();
         let _ = writeln!(
@@ -37,13 +39,21 @@ impl Trace {
 
         // The loop: busy where anything ran, asleep where it parked.
         let mut cells = grid.blank();
-        grid.paint(&mut cells, model.event_loop.parked.iter().map(|(span, _)| *span), '.');
+        grid.paint(
+            &mut cells,
+            model.event_loop.parked.iter().map(|(span, _)| *span),
+            '.',
+        );
         grid.paint(&mut cells, model.loop_busy(), '#');
         out.push_str(&row(label, "loop", &cells, ""));
 
         for task in &model.tasks {
             let mut cells = grid.blank();
-            grid.paint(&mut cells, [Span { start: task.spawned, end: task.end(model.end) }], '-');
+            grid.paint(
+                &mut cells,
+                [Span { start: task.spawned, end: task.end(model.end) }],
+                '-',
+            );
             grid.paint(&mut cells, task.polls.iter().copied(), '#');
             let end = match task.done {
                 Some((at, TaskEnd::Finished)) => format!("done at {}", seconds(at)),
@@ -105,7 +115,12 @@ impl Grid {
 
     /// Writes `mark` in every column a span touches. A span of zero length
     /// (an instant, as on a simulated clock) marks the column it is in.
-    fn paint(&self, cells: &mut [char], spans: impl IntoIterator<Item = Span>, mark: char) {
+    fn paint(
+        &self,
+        cells: &mut [char],
+        spans: impl IntoIterator<Item = Span>,
+        mark: char,
+    ) {
         for span in spans {
             let first = self.column_of(span.start);
             let last = if span.end > span.start {
@@ -146,7 +161,12 @@ fn summary(model: &Model, dropped: u64) -> String {
     let mut out = String::new();
     let polls: usize = model.tasks.iter().map(|task| task.polls.len()).sum();
     let wakes: usize = model.tasks.iter().map(|task| task.wakes.len()).sum();
-    let remote = model.tasks.iter().flat_map(|task| &task.wakes).filter(|(_, from)| from.is_some()).count();
+    let remote = model
+        .tasks
+        .iter()
+        .flat_map(|task| &task.wakes)
+        .filter(|(_, from)| from.is_some())
+        .count();
     let timers: usize = model.event_loop.timers.iter().map(|(_, count)| count).sum();
     let jobs: usize = model.workers.iter().map(|worker| worker.jobs.len()).sum();
     let _ = writeln!(
@@ -161,14 +181,20 @@ fn summary(model: &Model, dropped: u64) -> String {
         count(jobs, "executor job", "executor jobs"),
     );
     if let Some((task, span)) = model.longest_poll() {
-        let _ = write!(out, "  longest poll: {} by {}", duration(span.end - span.start), task.label());
+        let _ = write!(
+            out,
+            "  longest poll: {} by {}",
+            duration(span.end - span.start),
+            task.label()
+        );
         if let Some(location) = task.location {
             let _ = write!(out, " (created at {location})");
         }
         let _ = writeln!(out, ", from {} to {}", seconds(span.start), seconds(span.end));
     }
     if dropped > 0 {
-        let _ = writeln!(out, "  {dropped} later records were dropped: the trace was full");
+        let _ =
+            writeln!(out, "  {dropped} later records were dropped: the trace was full");
     }
     out
 }
