@@ -5,7 +5,7 @@
 //! mdBook itself includes nothing, silently, for a misspelled anchor.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use stepio_examples::book::{anchor_body, includes, markdown_files, repo_root};
 
@@ -255,9 +255,20 @@ fn a_broken_figure_is_reported() {
 /// 1280 px window beside the book's sidebar, and a phone turned sideways.
 const MAX_COLUMNS: usize = 90;
 
-/// The chapters held to [`MAX_COLUMNS`] so far (the later ones follow).
-const WIDTH_CHECKED: &[&str] =
-    &["ch01-waker.md", "ch02-poll-loop.md", "ch03-timers.md", "ch04-reactor.md"];
+/// The chapters held to [`MAX_COLUMNS`] and [`MAX_WORDS`] so far, by the
+/// start of their file names (the later ones follow).
+const CHECKED_CHAPTERS: &[&str] = &["ch01", "ch02", "ch03", "ch04"];
+
+/// The chapter files (parts included) that [`CHECKED_CHAPTERS`] names.
+fn checked_chapters(root: &Path) -> Vec<PathBuf> {
+    markdown_files(&root.join("book/src"))
+        .into_iter()
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            CHECKED_CHAPTERS.iter().any(|prefix| name.starts_with(prefix))
+        })
+        .collect()
+}
 
 /// Every line a chapter shows in a code block (its own, and what its
 /// includes bring in) that is wider than [`MAX_COLUMNS`], as
@@ -306,8 +317,9 @@ fn too_wide(chapter: &Path) -> Vec<String> {
 fn listings_and_outputs_fit_in_90_columns() {
     let root = repo_root();
     let mut found = Vec::new();
-    for name in WIDTH_CHECKED {
-        for problem in too_wide(&root.join("book/src").join(name)) {
+    for chapter in checked_chapters(&root) {
+        let name = chapter.file_name().unwrap().to_string_lossy().into_owned();
+        for problem in too_wide(&chapter) {
             found.push(format!("{name}:{problem}"));
         }
     }
@@ -333,4 +345,57 @@ fn a_wide_listing_is_named_with_its_width() {
     let found = too_wide(&chapter);
     fs::remove_dir_all(&dir).unwrap();
     assert_eq!(found, ["2: code.rs:a (91)", "5: a line of the chapter (91)"]);
+}
+
+/// The most prose words a chapter (or a part of one) may have outside its
+/// code, its included files and its folded `<details>`: what a reader
+/// takes in at one sitting.
+const MAX_WORDS: usize = 3_500;
+
+/// The prose words of a chapter: outside code blocks, include lines and
+/// folded `<details>` sections.
+fn prose_words(text: &str) -> usize {
+    let (mut words, mut in_code, mut folded) = (0, false, 0usize);
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code || trimmed.contains("{{#") {
+            continue;
+        }
+        folded += trimmed.matches("<details").count();
+        let was_folded = folded > 0;
+        folded = folded.saturating_sub(trimmed.matches("</details>").count());
+        if was_folded {
+            continue;
+        }
+        words += trimmed
+            .split_whitespace()
+            .filter(|word| word.chars().any(char::is_alphanumeric))
+            .count();
+    }
+    words
+}
+
+#[test]
+fn chapters_one_to_four_keep_to_the_word_budget() {
+    let root = repo_root();
+    let mut over = Vec::new();
+    for chapter in checked_chapters(&root) {
+        let name = chapter.file_name().unwrap().to_string_lossy().into_owned();
+        let words = prose_words(&fs::read_to_string(&chapter).unwrap());
+        if words > MAX_WORDS {
+            over.push(format!("{name}: {words} words"));
+        }
+    }
+    assert!(over.is_empty(), "over {MAX_WORDS} words of prose:\n{}", over.join("\n"));
+}
+
+#[test]
+fn prose_words_skip_code_includes_and_folded_parts() {
+    let text = "One two three.\n```rust\nlet four = 4;\n```\n{{#include a.rs:b}}\n\
+                <details><summary>More</summary>\n\nfive six\n\n</details>\nseven, 8 -";
+    assert_eq!(prose_words(text), 5);
 }
