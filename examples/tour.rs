@@ -22,6 +22,10 @@ mod ch02_call_soon;
 mod ch02_lazy_coroutine;
 #[path = "ch02_run_forever_stop.rs"]
 mod ch02_run_forever_stop;
+#[path = "ch02_step1_drain.rs"]
+mod ch02_step1_drain;
+#[path = "ch02_step2_turns.rs"]
+mod ch02_step2_turns;
 #[path = "ch03_call_later.rs"]
 mod ch03_call_later;
 #[path = "ch03_count_down.rs"]
@@ -109,6 +113,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch01_state_machine::main();
 
     chapter("Chapter 2: the poll loop");
+    example("ch02_step1_drain");
+    ch02_step1_drain::main();
+    example("ch02_step2_turns");
+    ch02_step2_turns::main();
     example("ch02_call_soon");
     ch02_call_soon::main()?;
     example("ch02_run_forever_stop");
