@@ -38,6 +38,10 @@ mod ch03_hello;
 mod ch03_no_timers;
 #[path = "ch03_run_forever_stop.rs"]
 mod ch03_run_forever_stop;
+#[path = "ch03_step1_sorted_vec.rs"]
+mod ch03_step1_sorted_vec;
+#[path = "ch03_step2_heap.rs"]
+mod ch03_step2_heap;
 #[path = "ch04_downloads.rs"]
 mod ch04_downloads;
 #[allow(dead_code)] // its `main` serves or parses flags; the tour does not call it
@@ -125,6 +129,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch02_lazy_coroutine::main()?;
 
     chapter("Chapter 3: timers on a timing wheel");
+    example("ch03_step1_sorted_vec");
+    ch03_step1_sorted_vec::main();
+    example("ch03_step2_heap");
+    ch03_step2_heap::main();
     example("ch03_count_down_sequential");
     ch03_count_down_sequential::main();
     example("ch03_count_down");
