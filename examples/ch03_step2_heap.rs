@@ -58,7 +58,11 @@ pub fn main() {
     let per_insert = comparisons(1_000, || {
         extra.iter().for_each(|&(deadline, id)| heap.push(Reverse(Timer(deadline, id))));
     });
-    let per_pop = comparisons(1_000, || (0..1_000).for_each(|_| drop(heap.pop())));
+    let per_pop = comparisons(1_000, || {
+        (0..1_000).for_each(|_| {
+            heap.pop();
+        })
+    });
     // Cancelling eagerly: the heap has no `remove`, so keep all but one:
     // every entry is looked at, and the heap is rebuilt.
     let visited = heap.len();
