@@ -107,3 +107,10 @@ pub fn rust_sources(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The identifier at the start of `text` (letters, digits, `_`).
+pub fn leading_identifier(text: &str) -> &str {
+    let end =
+        text.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(text.len());
+    &text[..end]
+}

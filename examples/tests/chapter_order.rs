@@ -21,7 +21,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use stepio_examples::book::{anchor_body, includes, repo_root, rust_sources};
+use stepio_examples::book::{
+    anchor_body, includes, leading_identifier, repo_root, rust_sources,
+};
 
 /// Names assigned to the chapter that teaches them, wherever they are
 /// declared.
@@ -208,12 +210,6 @@ fn declared(code: &str) -> BTreeSet<String> {
     }
     names.retain(|name| !name.is_empty());
     names
-}
-
-fn leading_identifier(text: &str) -> &str {
-    let end =
-        text.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(text.len());
-    &text[..end]
 }
 
 /// For each name a chapter introduces, that chapter.

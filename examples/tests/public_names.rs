@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
-use stepio_examples::book::{repo_root, rust_sources};
+use stepio_examples::book::{leading_identifier, repo_root, rust_sources};
 
 /// Names every stage may define once: its own entry point.
 const ENTRY_POINTS: &[&str] = &["run", "new_event_loop", "serve"];
@@ -32,7 +32,7 @@ fn public_items(text: &str) -> Vec<String> {
             continue;
         }
         if exported_macro && let Some(rest) = line.strip_prefix("macro_rules! ") {
-            names.push(format!("{}!", identifier(rest)));
+            names.push(format!("{}!", leading_identifier(rest)));
         }
         if !line.starts_with("#[") {
             exported_macro = false;
@@ -42,18 +42,12 @@ fn public_items(text: &str) -> Vec<String> {
             if let Some(rest) =
                 rest.strip_prefix(kind).and_then(|rest| rest.strip_prefix(' '))
             {
-                names.push(identifier(rest).to_owned());
+                names.push(leading_identifier(rest).to_owned());
                 break;
             }
         }
     }
     names
-}
-
-fn identifier(text: &str) -> &str {
-    let end =
-        text.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(text.len());
-    &text[..end]
 }
 
 #[test]

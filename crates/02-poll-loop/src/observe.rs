@@ -140,7 +140,9 @@ impl EventLoop {
     /// most one: a second call changes nothing and returns `false`.
     pub fn set_observer(&self, observer: Arc<dyn Observer>) -> bool {
         let set = self.core.shared.doors.observer.set(observer).is_ok();
-        self.core.observed.set(self.core.observed.get() || set);
+        if set {
+            self.core.observed.set(true);
+        }
         set
     }
 

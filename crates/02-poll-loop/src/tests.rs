@@ -512,7 +512,7 @@ fn a_panic_in_the_main_future_reaches_the_caller_and_leaves_the_loop_usable() {
 }
 
 /// A driver around another one that, on its first park, makes a callback
-/// ready: the shape of stage 3's timers.
+/// ready: the shape of a driver with timers.
 struct OneShotDriver {
     inner: ThreadDriver,
     pending: Option<Handle>,
