@@ -56,6 +56,14 @@ mod ch04_http_client;
 #[allow(dead_code)] // its `main` serves or parses flags; the tour does not call it
 #[path = "ch04_http_server.rs"]
 mod ch04_http_server;
+#[path = "ch04_step1_threads.rs"]
+mod ch04_step1_threads;
+#[path = "ch04_step2_poll.rs"]
+mod ch04_step2_poll;
+#[path = "ch04_step3_epoll.rs"]
+mod ch04_step3_epoll;
+#[path = "ch04_step4_edge_level.rs"]
+mod ch04_step4_edge_level;
 #[path = "ch05_blocking_mistake.rs"]
 mod ch05_blocking_mistake;
 #[path = "ch05_done_callback.rs"]
@@ -147,6 +155,14 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch03_run_forever_stop::main()?;
 
     chapter("Chapter 4: an epoll reactor, TCP, and a small web server");
+    example("ch04_step1_threads");
+    ch04_step1_threads::main()?;
+    example("ch04_step2_poll");
+    ch04_step2_poll::main()?;
+    example("ch04_step3_epoll");
+    ch04_step3_epoll::main()?;
+    example("ch04_step4_edge_level");
+    ch04_step4_edge_level::main()?;
     // The servers run until stopped, so the tour runs each on a thread of
     // its own, on a free port, and points its client at it.
     let addr = ch04_echo_server::start_in_thread()?;

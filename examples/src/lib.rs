@@ -19,3 +19,4 @@ pub mod compare;
 pub mod cpu;
 pub mod json;
 pub mod servers;
+pub mod status;

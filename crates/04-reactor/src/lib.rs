@@ -42,7 +42,9 @@
 //! ## Layout
 //!
 //! - `sys`: the FFI declarations and their safe wrappers, a file per
-//!   concern (epoll, eventfd, sockets, errors).
+//!   concern (epoll, eventfd, poll, sockets, errors).
+//! - [`bare`]: `poll(2)` and epoll with a safe face and nothing else, for
+//!   the chapter's first steps.
 //! - [`reactor`]: `Registry` (epoll and its registrations), `Reactor` (the
 //!   driver), `WakeFd` (the eventfd).
 //! - `source`: `Source`, a registered fd, and the readiness protocol.
@@ -58,6 +60,7 @@
 
 #![deny(unsafe_code)]
 
+pub mod bare;
 pub mod net;
 pub mod reactor;
 pub mod server;

@@ -6,6 +6,7 @@
 //!   and the retry around it for calls a signal may interrupt.
 //! - [`epoll`]: the epoll instance, registrations and the wait.
 //! - [`eventfd`]: the counter other threads write to wake the wait.
+//! - [`poll`]: `poll(2)`, the call before epoll, for chapter 4.1's ladder.
 //! - [`socket`]: TCP sockets, their options, and the C address structs.
 //!
 //! Each file declares its own `extern "C"` functions (glibc exports them
@@ -17,10 +18,10 @@
 mod epoll;
 mod errno;
 mod eventfd;
+mod poll;
 mod socket;
 
 use std::ffi::c_int;
-#[cfg(test)]
 use std::io;
 
 pub(crate) use epoll::{
@@ -29,9 +30,10 @@ pub(crate) use epoll::{
 };
 use errno::cvt;
 pub(crate) use errno::is_out_of_resources;
-#[cfg(test)]
 use errno::retry;
 pub(crate) use eventfd::{eventfd_new, eventfd_reset, eventfd_signal};
+pub use poll::PollFd;
+pub(crate) use poll::{POLLERR, POLLHUP, POLLIN, POLLNVAL, poll_fds};
 pub(crate) use socket::{
     local_addr, nodelay, peer_addr, set_linger, set_nodelay, take_error, tcp_accept,
     tcp_connect, tcp_listen, tcp_recv, tcp_send, tcp_shutdown,
@@ -39,9 +41,7 @@ pub(crate) use socket::{
 
 unsafe extern "C" {
     fn close(fd: c_int) -> c_int;
-    #[cfg(test)]
     fn getrlimit(resource: c_int, limit: *mut Rlimit) -> c_int;
-    #[cfg(test)]
     fn setrlimit(resource: c_int, limit: *const Rlimit) -> c_int;
 }
 
@@ -71,7 +71,6 @@ impl Drop for Fd {
 // ANCHOR_END: fd
 
 /// `struct rlimit`.
-#[cfg(test)]
 #[repr(C)]
 struct Rlimit {
     rlim_cur: u64,
@@ -79,9 +78,8 @@ struct Rlimit {
 }
 
 /// Raises this process's soft limit on open files to at least `wanted`
-/// (up to the hard limit), for tests that open thousands of sockets.
-/// Returns the limit now in force.
-#[cfg(test)]
+/// (up to the hard limit), for tests and examples that open thousands of
+/// sockets. Returns the limit now in force.
 pub(crate) fn raise_fd_limit(wanted: u64) -> io::Result<u64> {
     const RLIMIT_NOFILE: c_int = 7;
     let mut limit = Rlimit { rlim_cur: 0, rlim_max: 0 };
