@@ -8,6 +8,8 @@
 // files as modules, so the tour compiles those files twice, on purpose.
 #![allow(clippy::duplicate_mod)]
 
+#[path = "ch01_pin.rs"]
+mod ch01_pin;
 #[path = "ch01_state_machine.rs"]
 mod ch01_state_machine;
 #[path = "ch01_step1_busy_poll.rs"]
@@ -123,6 +125,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch01_step3_parker::main();
     example("ch01_state_machine");
     ch01_state_machine::main();
+    example("ch01_pin");
+    ch01_pin::main();
 
     chapter("Chapter 2: the poll loop");
     example("ch02_step1_drain");

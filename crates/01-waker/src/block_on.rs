@@ -15,6 +15,22 @@ use crate::{Parker, wake::waker};
 /// not lost, because the parker remembers it and the next `park` returns at
 /// once.
 ///
+/// The future is pinned on this function's stack (`pin!`) before its first
+/// poll, because the state of an `async` block may point into itself and
+/// must not move once polled. So such a future is not `Unpin`, and an
+/// executor that tried to poll it unpinned does not compile:
+///
+/// ```compile_fail,E0277
+/// fn poll_unpinned<F: std::future::Future + Unpin>(_future: F) {}
+///
+/// poll_unpinned(async {
+///     let local = 1;
+///     let borrowed = &local;
+///     stepio_waker::yield_now().await;
+///     *borrowed
+/// });
+/// ```
+///
 /// # Examples
 ///
 /// ```
