@@ -39,6 +39,10 @@ impl SelfRef {
 
 // ANCHOR: main
 /// Runs the scenario (the tour calls this too).
+#[allow(
+    clippy::useless_vec,
+    reason = "an array might be built in place; a Vec's buffer is not"
+)]
 pub fn main() {
     let a = SelfRef::new();
     a.point_at_self();
