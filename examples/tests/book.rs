@@ -399,3 +399,101 @@ fn prose_words_skip_code_includes_and_folded_parts() {
                 <details><summary>More</summary>\n\nfive six\n\n</details>\nseven, 8 -";
     assert_eq!(prose_words(text), 5);
 }
+
+/// mdBook's id for a heading: lower case, spaces to `-`, and only letters,
+/// digits, `_` and `-` kept.
+fn heading_id(heading: &str) -> String {
+    heading
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_alphanumeric() || c == '_' || c == '-' => {
+                Some(c.to_ascii_lowercase())
+            }
+            c if c.is_whitespace() => Some('-'),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every way a chapter's exercises are not linked both ways: each bullet of
+/// its `## Exercises` section must link to a heading of the chapter (the
+/// section it practises), and that section must point back at the
+/// exercise with a link to `#exercises`.
+fn exercise_links(text: &str) -> (Vec<String>, Vec<String>) {
+    let ids: Vec<String> = text
+        .lines()
+        .filter(|line| line.starts_with('#'))
+        .map(|line| heading_id(line.trim_start_matches('#').trim()))
+        .collect();
+    let Some(start) = text.find("\n## Exercises\n") else {
+        return (Vec::new(), Vec::new());
+    };
+    let section = &text[start + 1..];
+    let section =
+        &section[..section[3..].find("\n## ").map_or(section.len(), |end| end + 3)];
+    let rest = text.replacen(section, "", 1);
+    let (mut names, mut problems) = (Vec::new(), Vec::new());
+    for bullet in section.split("\n- ").skip(1) {
+        let name =
+            bullet.trim_start_matches('`').split('`').next().unwrap_or("").to_owned();
+        let bullet = bullet.replace("\n  ", " ");
+        let target = bullet.split("](#").nth(1).and_then(|after| after.split(')').next());
+        match target {
+            Some(id) if ids.iter().any(|known| known == id) => {}
+            Some(id) => problems.push(format!("`{name}` links to a missing #{id}")),
+            None => problems.push(format!("`{name}` links to no section")),
+        }
+        if !rest.contains(&format!("[`{name}`](#exercises)")) {
+            problems.push(format!(
+                "no section points at `{name}` with [`{name}`](#exercises)"
+            ));
+        }
+        names.push(name);
+    }
+    (names, problems)
+}
+
+#[test]
+fn chapters_one_to_four_link_their_exercises_both_ways() {
+    let root = repo_root();
+    let (mut listed, mut problems) = (Vec::new(), Vec::new());
+    for chapter in checked_chapters(&root) {
+        let name = chapter.file_name().unwrap().to_string_lossy().into_owned();
+        let (names, found) = exercise_links(&fs::read_to_string(&chapter).unwrap());
+        listed.extend(names);
+        problems.extend(found.into_iter().map(|problem| format!("{name}: {problem}")));
+    }
+    let starters = fs::read_dir(root.join("crates/exercises/starter")).unwrap();
+    for entry in starters {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let Some(exercise) = file.strip_suffix(".rs") else { continue };
+        let in_checked =
+            CHECKED_CHAPTERS.iter().any(|prefix| exercise.starts_with(&prefix[..4]));
+        if in_checked && !listed.iter().any(|name| name == exercise) {
+            problems.push(format!("{exercise} is in no chapter's Exercises section"));
+        }
+    }
+    assert!(problems.is_empty(), "exercise links:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn a_missing_exercise_link_is_named() {
+    let good = "## A part\n\n*Practise it:* [`ch01_x`](#exercises).\n\n## Exercises\n\n\
+                - `ch01_x` (for [A part](#a-part)): do x.\n\n## Going further\n";
+    assert_eq!(exercise_links(good), (vec!["ch01_x".to_owned()], Vec::new()));
+    let bad =
+        "## A part\n\n## Exercises\n\n- `ch01_x` (for [B](#b)): x.\n- `ch01_y`: y.\n";
+    assert_eq!(
+        exercise_links(bad).1,
+        [
+            "`ch01_x` links to a missing #b",
+            "no section points at `ch01_x` with [`ch01_x`](#exercises)",
+            "`ch01_y` links to no section",
+            "no section points at `ch01_y` with [`ch01_y`](#exercises)",
+        ]
+    );
+    assert_eq!(
+        heading_id("Step 2: one thread, and `poll(2)`"),
+        "step-2-one-thread-and-poll2"
+    );
+}

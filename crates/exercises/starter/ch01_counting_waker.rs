@@ -1,6 +1,9 @@
 //! Exercise ch01_counting_waker: a waker from a `RawWakerVTable` that counts
 //! how often it is woken.
 //!
+//! Read first: chapter 1 of the book, "A waker, by hand"
+//! (`book/src/ch01-waker.md`).
+//!
 //! Fill in the five `todo!()`s. The data pointer of every waker is an
 //! `Arc<WakeCounter>` turned into a raw pointer with `Arc::into_raw`; each
 //! waker (and each clone) owns one strong count of it.

@@ -1,6 +1,9 @@
 //! Exercise ch01_race: poll two futures by hand and finish with whichever
 //! finishes first.
 //!
+//! Read first: chapter 1 of the book, "The scenario in Rust"
+//! (`book/src/ch01-waker.md`).
+//!
 //! `race(a, b)` is the two-future `select`: it completes with
 //! `Either::Left(output of a)` or `Either::Right(output of b)`, and drops the
 //! loser. Poll `a` first, so that `a` wins when both are ready at once.

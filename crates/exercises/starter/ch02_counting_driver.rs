@@ -1,5 +1,8 @@
 //! Exercise ch02_counting_driver: a driver that wraps another one.
 //!
+//! Read first: chapter 2 of the book, "The idea: a ready queue and a driver"
+//! (`book/src/ch02-poll-loop.md`).
+//!
 //! Later stages add timers and epoll by wrapping drivers. Practise the shape:
 //! `CountingDriver` forwards every `park` to a `ThreadDriver`, and counts
 //! the parks that may block (`timeout` is `None` or not zero) apart from the

@@ -1,5 +1,8 @@
 //! Exercise ch02_run_all: run a set of tasks to the end with `run_forever`.
 //!
+//! Read first: chapter 2 of the book, "run_forever only ends with stop"
+//! (`book/src/ch02-poll-loop.md`).
+//!
 //! Stage 2 has no `gather` yet. Spawn each future as a task, and have the
 //! last task to finish stop the loop, as `ch02_run_forever_stop` does. Mind
 //! the empty list: nothing would ever call `stop`.

@@ -1,5 +1,8 @@
 //! Exercise ch03_generations: keys that cannot cancel the wrong timer.
 //!
+//! Read first: chapter 3 of the book, "Keys and generations"
+//! (`book/src/ch03-timers.md`).
+//!
 //! The wheel keeps its timers in a slab: a `Vec` of entries and a list of
 //! the free ones, reused by the next insert. A key is the entry's index, so
 //! after a timer fires and its entry is reused, the old key would name the

@@ -1,5 +1,7 @@
 //! Exercise ch03_level_and_slot: where does a timer go in the wheel?
 //!
+//! Read first: chapter 3 of the book, "The wheel" (`book/src/ch03-timers.md`).
+//!
 //! The wheel has 6 levels of 64 slots; a tick is 1 ms. Write a tick in base
 //! 64: its digit `l` (bits `6*l .. 6*l + 6`) picks the slot on level `l`. A
 //! timer due at `tick`, on a wheel whose current tick is `elapsed`, goes to

@@ -1,6 +1,9 @@
 //! Exercise ch04_poll_io: the readiness protocol between a socket and the
 //! reactor, for one direction of one source.
 //!
+//! Read first: chapter 4.1 of the book, "The readiness protocol"
+//! (`book/src/ch04-1-readiness.md`).
+//!
 //! The reactor keeps a [`Readiness`] per direction: a flag and the waker of
 //! the task waiting. Edge-triggered epoll reports each change once, so the
 //! flag must be kept until the socket itself says "would block", and a

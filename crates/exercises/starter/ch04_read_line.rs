@@ -1,5 +1,8 @@
 //! Exercise ch04_read_line: lines out of a byte stream.
 //!
+//! Read first: chapter 4.2 of the book, "The short-read trap"
+//! (`book/src/ch04-2-tcp.md`).
+//!
 //! TCP carries bytes, not messages: one `read` may return half a line, or
 //! three lines and the start of a fourth. A line protocol (the echo client,
 //! HTTP's request head, Python's `StreamReader.readline`) keeps what it read
