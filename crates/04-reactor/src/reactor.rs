@@ -104,8 +104,9 @@ pub struct Token {
 }
 
 impl Token {
-    /// The eventfd's token: a value no slot can produce, since a slot's
-    /// generation never reaches `u32::MAX` before its index does.
+    /// The eventfd's token: a value no slot can produce, since it would need
+    /// generation `u32::MAX`, and a slot whose generation reaches that is
+    /// retired instead of reused (see `deregister`).
     const WAKE: u64 = u64::MAX;
 
     fn to_data(self) -> u64 {
@@ -122,7 +123,8 @@ impl Token {
 /// What the reactor knows about one registered source.
 #[derive(Default)]
 struct Entry {
-    /// Readiness bits, kept until a read or write says "would block".
+    /// Readiness bits, kept until a read or write says "would block" (or
+    /// a read comes back short).
     readiness: u8,
     /// The task waiting to read, and the one waiting to write.
     wakers: [Option<Waker>; 2],
@@ -248,9 +250,11 @@ impl Registry {
     }
 
     /// Forgets readiness in `direction` (not the `CLOSED` bits), after a
-    /// read or write said "would block". With edge-triggered epoll, the
-    /// next event comes only when the state changes again, so this must
-    /// not happen for any other reason: that would lose the edge.
+    /// read or write said "would block", or a read returned less than it
+    /// asked for (the receive buffer was emptied, so the next bytes bring a
+    /// new edge). With edge-triggered epoll, the next event comes only when
+    /// the state changes again, so this must not happen for any other
+    /// reason: that would lose the edge.
     pub(crate) fn clear_ready(&self, token: Token, direction: Direction) {
         let mut slots = self.slots.borrow_mut();
         entry_mut(&mut slots, token).readiness &= !direction.clearable();
