@@ -12,7 +12,8 @@ use std::pin::Pin;
 /// A value that can point into itself.
 struct SelfRef {
     data: [u8; 16],
-    /// Once set, the address of `data`: right only while the value stays.
+    /// Once set, the address of `data`. A `Cell`, so that it can be set
+    /// through `&self`: safe code gets no `&mut` to a pinned `!Unpin` value.
     ptr: Cell<*const u8>,
     /// Makes the type `!Unpin`: pinned, safe code cannot move it again.
     _pinned: PhantomPinned,
@@ -47,12 +48,12 @@ pub fn main() {
     let a = SelfRef::new();
     a.point_at_self();
     println!("before the move, a points at itself: {}", a.points_at_self());
-    let moved = vec![a]; // the bytes of `a` are copied into the Vec's buffer
+    let moved = vec![a];
     println!("moved into a Vec, it points at itself: {}", moved[0].points_at_self());
 
     let pinned: Pin<Box<SelfRef>> = Box::pin(SelfRef::new());
     pinned.point_at_self();
-    let moved = vec![pinned]; // only the Box, a pointer, is copied
+    let moved = vec![pinned];
     println!("pinned, moved into a Vec: {}", moved[0].points_at_self());
 }
 // ANCHOR_END: main

@@ -16,11 +16,11 @@ const ROUNDS: u32 = 2_000;
 /// One turn of a poll loop: wait until something is ready, then find what.
 /// Returns how many entries it looked at to find them.
 fn turn(fds: &mut [PollFd], ready: &mut Vec<RawFd>) -> io::Result<usize> {
-    poll(fds, None)?; // the kernel looks at every entry...
+    poll(fds, None)?; // wait until something is ready
     ready.clear();
     for entry in fds.iter() {
         if entry.is_ready() {
-            ready.push(entry.fd()); // ...and so do we
+            ready.push(entry.fd()); // collect the ready ones
         }
     }
     Ok(fds.len())
