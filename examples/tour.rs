@@ -70,8 +70,14 @@ mod ch04_step4_edge_level;
 mod ch05_blocking_mistake;
 #[path = "ch05_done_callback.rs"]
 mod ch05_done_callback;
+#[path = "ch05_step1_round_robin.rs"]
+mod ch05_step1_round_robin;
+#[path = "ch05_step2_woken_only.rs"]
+mod ch05_step2_woken_only;
 #[path = "ch05_task_cancel.rs"]
 mod ch05_task_cancel;
+#[path = "ch05_task_panic.rs"]
+mod ch05_task_panic;
 #[path = "ch05_task_result.rs"]
 mod ch05_task_result;
 #[path = "ch06_gather_hello.rs"]
@@ -80,6 +86,10 @@ mod ch06_gather_hello;
 mod ch06_gather_two;
 #[path = "ch06_run_forever_gather_stop.rs"]
 mod ch06_run_forever_gather_stop;
+#[path = "ch06_step1_join_vec.rs"]
+mod ch06_step1_join_vec;
+#[path = "ch06_step2_join_all.rs"]
+mod ch06_step2_join_all;
 #[path = "ch06_wait_count_down.rs"]
 mod ch06_wait_count_down;
 #[path = "ch06_wait_first.rs"]
@@ -179,16 +189,26 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch04_downloads::main()?;
 
     chapter("Chapter 5: tasks and futures");
+    example("ch05_step1_round_robin");
+    ch05_step1_round_robin::main()?;
+    example("ch05_step2_woken_only");
+    ch05_step2_woken_only::main()?;
     example("ch05_task_result");
     ch05_task_result::main()?;
     example("ch05_task_cancel");
     ch05_task_cancel::main()?;
+    example("ch05_task_panic (a panic on stderr is part of it)");
+    ch05_task_panic::main()?;
     example("ch05_done_callback");
     ch05_done_callback::main()?;
     example("ch05_blocking_mistake");
     ch05_blocking_mistake::main()?;
 
     chapter("Chapter 6: gather and wait");
+    example("ch06_step1_join_vec");
+    ch06_step1_join_vec::main()?;
+    example("ch06_step2_join_all");
+    ch06_step2_join_all::main()?;
     example("ch06_gather_hello");
     ch06_gather_hello::main()?;
     example("ch06_wait_count_down");

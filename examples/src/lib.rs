@@ -18,5 +18,6 @@ pub mod cli;
 pub mod compare;
 pub mod cpu;
 pub mod json;
+pub mod polls;
 pub mod servers;
 pub mod status;
