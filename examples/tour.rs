@@ -94,12 +94,20 @@ mod ch06_step2_join_all;
 mod ch06_wait_count_down;
 #[path = "ch06_wait_first.rs"]
 mod ch06_wait_first;
+#[path = "ch07_call_soon_threadsafe.rs"]
+mod ch07_call_soon_threadsafe;
 #[path = "ch07_cpu_parallel.rs"]
 mod ch07_cpu_parallel;
 #[path = "ch07_downloads_fixed.rs"]
 mod ch07_downloads_fixed;
 #[path = "ch07_executor_count_down.rs"]
 mod ch07_executor_count_down;
+#[path = "ch07_step1_thread_per_call.rs"]
+mod ch07_step1_thread_per_call;
+#[path = "ch07_step2_pool.rs"]
+mod ch07_step2_pool;
+#[path = "ch07_step4_lost_wake.rs"]
+mod ch07_step4_lost_wake;
 #[path = "ch07_thread_pool_submit.rs"]
 mod ch07_thread_pool_submit;
 #[path = "ch08_crawler.rs"]
@@ -221,6 +229,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch06_wait_first::main()?;
 
     chapter("Chapter 7: the thread-pool executor bridge");
+    example("ch07_step1_thread_per_call");
+    ch07_step1_thread_per_call::main();
+    example("ch07_step2_pool");
+    ch07_step2_pool::main();
     example("ch07_executor_count_down");
     ch07_executor_count_down::main()?;
     example("ch07_thread_pool_submit");
@@ -229,6 +241,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch07_downloads_fixed::main()?;
     example("ch07_cpu_parallel");
     ch07_cpu_parallel::main();
+    example("ch07_step4_lost_wake (sleeps 2 s on purpose)");
+    ch07_step4_lost_wake::main()?;
+    example("ch07_call_soon_threadsafe");
+    ch07_call_soon_threadsafe::main()?;
 
     chapter("Chapter 8: a crawler on the assembled runtime");
     example("ch08_crawler");

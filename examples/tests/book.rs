@@ -255,18 +255,13 @@ fn a_broken_figure_is_reported() {
 /// 1280 px window beside the book's sidebar, and a phone turned sideways.
 const MAX_COLUMNS: usize = 90;
 
-/// The chapters held to [`MAX_COLUMNS`] and [`MAX_WORDS`] so far, by the
-/// start of their file names (the later ones follow).
-const CHECKED_CHAPTERS: &[&str] = &["ch01", "ch02", "ch03", "ch04"];
-
-/// The chapter files (parts included) that [`CHECKED_CHAPTERS`] names.
+/// Every page of the book (chapters, their parts, the appendices and the
+/// introduction): all are held to [`MAX_COLUMNS`] and [`MAX_WORDS`], and
+/// their exercises are linked both ways.
 fn checked_chapters(root: &Path) -> Vec<PathBuf> {
     markdown_files(&root.join("book/src"))
         .into_iter()
-        .filter(|path| {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            CHECKED_CHAPTERS.iter().any(|prefix| name.starts_with(prefix))
-        })
+        .filter(|path| path.file_name().is_some_and(|name| name != "SUMMARY.md"))
         .collect()
 }
 
@@ -380,7 +375,7 @@ fn prose_words(text: &str) -> usize {
 }
 
 #[test]
-fn chapters_one_to_four_keep_to_the_word_budget() {
+fn every_page_keeps_to_the_word_budget() {
     let root = repo_root();
     let mut over = Vec::new();
     for chapter in checked_chapters(&root) {
@@ -454,7 +449,7 @@ fn exercise_links(text: &str) -> (Vec<String>, Vec<String>) {
 }
 
 #[test]
-fn chapters_one_to_four_link_their_exercises_both_ways() {
+fn every_chapter_links_its_exercises_both_ways() {
     let root = repo_root();
     let (mut listed, mut problems) = (Vec::new(), Vec::new());
     for chapter in checked_chapters(&root) {
@@ -467,9 +462,7 @@ fn chapters_one_to_four_link_their_exercises_both_ways() {
     for entry in starters {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
         let Some(exercise) = file.strip_suffix(".rs") else { continue };
-        let in_checked =
-            CHECKED_CHAPTERS.iter().any(|prefix| exercise.starts_with(&prefix[..4]));
-        if in_checked && !listed.iter().any(|name| name == exercise) {
+        if !listed.iter().any(|name| name == exercise) {
             problems.push(format!("{exercise} is in no chapter's Exercises section"));
         }
     }
@@ -496,4 +489,44 @@ fn a_missing_exercise_link_is_named() {
         heading_id("Step 2: one thread, and `poll(2)`"),
         "step-2-one-thread-and-poll2"
     );
+}
+
+/// The ids mdBook gives the headings of `text` (outside code blocks).
+fn heading_ids(text: &str) -> Vec<String> {
+    let mut in_code = false;
+    let mut ids = Vec::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code && line.starts_with('#') {
+            ids.push(heading_id(line.trim_start_matches('#').trim()));
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_link_between_chapters_reaches_a_heading() {
+    let dir = repo_root().join("book/src");
+    let mut broken = Vec::new();
+    for chapter in markdown_files(&dir) {
+        let name = chapter.file_name().unwrap().to_string_lossy().into_owned();
+        let text = fs::read_to_string(&chapter).unwrap();
+        for link in text.split("](").skip(1) {
+            let Some(target) = link.split(')').next() else { continue };
+            if target.contains("://") || target.starts_with("figures/") {
+                continue;
+            }
+            let (file, id) = target.split_once('#').unwrap_or((target, ""));
+            let file = if file.is_empty() { name.clone() } else { file.to_owned() };
+            let Ok(linked) = fs::read_to_string(dir.join(&file)) else {
+                broken.push(format!("{name}: ({target}): no file {file}"));
+                continue;
+            };
+            if !id.is_empty() && !heading_ids(&linked).iter().any(|known| known == id) {
+                broken.push(format!("{name}: ({target}): no heading #{id} in {file}"));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links in the book:\n{}", broken.join("\n"));
 }

@@ -197,6 +197,21 @@ impl RemoteLoop {
     /// from any thread, as `loop.call_soon_threadsafe(callback)`. A loop
     /// parked in its driver (`epoll_wait`, in stage 4) is woken to run it.
     ///
+    /// The callback returns `()`. asyncio checks at run time (in debug
+    /// mode) that a callback is not a coroutine function; here an `async
+    /// fn`'s future is the wrong return type, and the call does not compile:
+    ///
+    /// ```compile_fail,E0308
+    /// use stepio_executor_bridge::LoopExecutor;
+    ///
+    /// async fn task(seconds: u64) -> u64 {
+    ///     seconds
+    /// }
+    ///
+    /// let event_loop = stepio_poll_loop::EventLoop::new();
+    /// event_loop.remote().call_soon_threadsafe(|| task(1)).unwrap();
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`LoopError::Closed`] if the loop is closed; the callback is dropped.
