@@ -40,13 +40,16 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(1);
 /// and 2i + 2 and back to `/`; page 11 also links to `/missing`. Every
 /// page takes 0.1 s, page 5 takes 0.5 s, and page 7 takes 5 s (longer than
 /// the crawler waits).
-async fn site(listener: TcpListener) -> io::Result<()> {
+pub async fn site(listener: TcpListener) -> io::Result<()> {
     serve(listener, |mut stream, _peer| async move {
         let Some(request) = servers::read_request_head(&mut stream).await else { return };
         let path = request.split_whitespace().nth(1).unwrap_or("/");
         let page = match path {
             "/" => Some(0),
-            _ => path.strip_prefix("/page/").and_then(|n| n.parse::<usize>().ok()).filter(|&n| (1..PAGES).contains(&n)),
+            _ => path
+                .strip_prefix("/page/")
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|&n| (1..PAGES).contains(&n)),
         };
         let (status, body) = match page {
             None => ("404 Not Found", "<h1>Not found</h1>".to_owned()),
@@ -57,18 +60,25 @@ async fn site(listener: TcpListener) -> io::Result<()> {
                     _ => 100,
                 };
                 sleep(Duration::from_millis(delay)).await;
-                let mut links: Vec<String> =
-                    [2 * n + 1, 2 * n + 2].into_iter().filter(|&k| k < PAGES).map(|k| format!("/page/{k}")).collect();
+                let mut links: Vec<String> = [2 * n + 1, 2 * n + 2]
+                    .into_iter()
+                    .filter(|&k| k < PAGES)
+                    .map(|k| format!("/page/{k}"))
+                    .collect();
                 links.push("/".to_owned());
                 if n == 11 {
                     links.push("/missing".to_owned());
                 }
-                let anchors: String = links.iter().map(|link| format!("<a href=\"{link}\">{link}</a>\n")).collect();
+                let anchors: String = links
+                    .iter()
+                    .map(|link| format!("<a href=\"{link}\">{link}</a>\n"))
+                    .collect();
                 ("200 OK", format!("<h1>Page {n}</h1>\n{anchors}"))
             }
         };
         let response = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
             body.len()
         );
         let _ = stream.write_all(response.as_bytes()).await;
@@ -79,7 +89,7 @@ async fn site(listener: TcpListener) -> io::Result<()> {
 
 // ANCHOR: fetch
 /// GETs `path`: the status code and the body.
-async fn fetch(addr: SocketAddr, path: &str) -> io::Result<(u16, String)> {
+pub async fn fetch(addr: SocketAddr, path: &str) -> io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(addr).await?;
     stream
         .write_all(
@@ -98,7 +108,7 @@ async fn fetch(addr: SocketAddr, path: &str) -> io::Result<(u16, String)> {
 }
 
 /// The links of a page: every `href="..."`. Runs on the thread pool.
-fn parse_links(html: &str) -> Vec<String> {
+pub fn parse_links(html: &str) -> Vec<String> {
     html.split("href=\"")
         .skip(1)
         .filter_map(|rest| rest.split_once('"'))
@@ -161,10 +171,12 @@ async fn worker(crawl: Rc<Crawl>) -> usize {
 pub fn main() -> Result<(), Box<dyn Error>> {
     let addr = servers::start_in_thread(site)?;
     println!(
-        "A site of {PAGES} pages on loopback (page 5 is slow, page 7 never answers in time)."
+        "A site of {PAGES} pages on loopback (page 5 is slow, page 7 never answers \
+         in time)."
     );
     println!(
-        "Crawling with {WORKERS} workers, a queue of {QUEUE_SIZE} URLs, {REQUEST_TIMEOUT:?} per request:"
+        "Crawling with {WORKERS} workers, a queue of {QUEUE_SIZE} URLs, \
+         {REQUEST_TIMEOUT:?} per request:"
     );
     let start = Instant::now();
     let crawl = Rc::new(Crawl {
@@ -212,7 +224,8 @@ pub fn main() -> Result<(), Box<dyn Error>> {
         println!("  {path:<10} {what}");
     }
     println!(
-        "{handled} URLs: {fetched} pages, {links} links, {missing} not found, {timed_out} timed out, in {elapsed:.2} s."
+        "{handled} URLs: {fetched} pages, {links} links, {missing} not found, \
+         {timed_out} timed out, in {elapsed:.2} s."
     );
     Ok(())
 }

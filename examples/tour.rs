@@ -112,6 +112,10 @@ mod ch07_step4_lost_wake;
 mod ch07_thread_pool_submit;
 #[path = "ch08_crawler.rs"]
 mod ch08_crawler;
+#[path = "ch08_step1_one_at_a_time.rs"]
+mod ch08_step1_one_at_a_time;
+#[path = "ch08_step2_timeout.rs"]
+mod ch08_step2_timeout;
 #[path = "ch09_timeline.rs"]
 mod ch09_timeline;
 
@@ -247,6 +251,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch07_call_soon_threadsafe::main()?;
 
     chapter("Chapter 8: a crawler on the assembled runtime");
+    example("ch08_step1_one_at_a_time");
+    ch08_step1_one_at_a_time::main()?;
+    example("ch08_step2_timeout");
+    ch08_step2_timeout::main()?;
     example("ch08_crawler");
     ch08_crawler::main()?;
 

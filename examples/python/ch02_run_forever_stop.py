@@ -43,7 +43,10 @@ gathered = loop.create_task(gather_both())
 gathered.add_done_callback(lambda _: loop.stop())
 loop.run_forever()
 unfinished = len(asyncio.all_tasks(loop))
-print(f"loop stopped at {time.monotonic() - start:.4f} s; {unfinished} tasks unfinished")
+print(
+    f"loop stopped at {time.monotonic() - start:.4f} s; "
+    f"{unfinished} tasks unfinished"
+)
 
 print("-- 3. closing the loop from inside a task")
 

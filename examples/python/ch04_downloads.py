@@ -20,9 +20,16 @@ async def send_file(reader, writer):
     """GET /fileN.bin sends N chunks, one every 0.25 s."""
     try:
         request = await reader.readuntil(b"\r\n\r\n")
-        chunks = next((n for n, file in enumerate(FILES, 1) if request.startswith(f"GET /{file} ".encode())), 0)
+        chunks = next(
+            (n for n, file in enumerate(FILES, 1)
+             if request.startswith(f"GET /{file} ".encode())),
+            0,
+        )
         status = "200 OK" if chunks else "404 Not Found"
-        writer.write(f"HTTP/1.1 {status}\r\nContent-Length: {chunks * CHUNK}\r\nConnection: close\r\n\r\n".encode())
+        writer.write(
+            f"HTTP/1.1 {status}\r\nContent-Length: {chunks * CHUNK}\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
         for _ in range(chunks):
             await asyncio.sleep(0.25)
             writer.write(b"x" * CHUNK)
@@ -78,13 +85,21 @@ def report(file, size, start):
 async def main(port):
     print("Blocking client inside the tasks (the mistake):")
     start = time.monotonic()
-    sizes = await asyncio.gather(*(download_blocking(port, file, start) for file in FILES))
-    print(f"  {sum(sizes)} bytes in {time.monotonic() - start:.2f} s: one download after another")
+    sizes = await asyncio.gather(
+        *(download_blocking(port, file, start) for file in FILES)
+    )
+    print(
+        f"  {sum(sizes)} bytes in {time.monotonic() - start:.2f} s: "
+        "one download after another"
+    )
 
     print("Async client:")
     start = time.monotonic()
     sizes = await asyncio.gather(*(download(port, file, start) for file in FILES))
-    print(f"  {sum(sizes)} bytes in {time.monotonic() - start:.2f} s: all downloads at once")
+    print(
+        f"  {sum(sizes)} bytes in {time.monotonic() - start:.2f} s: "
+        "all downloads at once"
+    )
 
 
 def start_file_server():

@@ -25,7 +25,10 @@ async def main(port, clients):
     results = await asyncio.gather(*(client(id, port) for id in range(1, clients + 1)))
     for id, n in enumerate(results, 1):
         print(f"client {id}: {n} messages echoed")
-    print(f"{clients} clients, {sum(results)} messages, {time.monotonic() - start:.2f} s in all")
+    print(
+        f"{clients} clients, {sum(results)} messages, "
+        f"{time.monotonic() - start:.2f} s in all"
+    )
 
 
 parser = argparse.ArgumentParser()

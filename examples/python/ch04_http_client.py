@@ -29,7 +29,10 @@ async def main(port):
     for path, (status, body) in zip(paths, responses):
         print(f"GET {path:<15} {status}  {body}")
     elapsed = time.monotonic() - start
-    print(f"{len(paths)} requests answered in {elapsed:.2f} s (one at a time: about 5 s)")
+    print(
+        f"{len(paths)} requests answered in {elapsed:.2f} s "
+        "(one at a time: about 5 s)"
+    )
 
 
 parser = argparse.ArgumentParser()

@@ -33,9 +33,14 @@ async def route(method, path):
 # ANCHOR: parse
 def parse_request_line(head):
     """The method and path of a request head, or raises ValueError (400)."""
-    request_line, *headers = head.decode().split("\r\n")  # UnicodeDecodeError is a ValueError
+    # UnicodeDecodeError is a ValueError
+    request_line, *headers = head.decode().split("\r\n")
     method, path, version = request_line.split(" ")  # not three parts: ValueError
-    if not re.fullmatch("[A-Z]+", method) or not path.startswith("/") or version not in ("HTTP/1.0", "HTTP/1.1"):
+    if (
+        not re.fullmatch("[A-Z]+", method)
+        or not path.startswith("/")
+        or version not in ("HTTP/1.0", "HTTP/1.1")
+    ):
         raise ValueError(request_line)
     for line in headers:
         name, colon, _ = line.partition(":")
@@ -49,14 +54,16 @@ def to_bytes(status, reason, body):
     """The response on the wire. Every response closes the connection."""
     body = body.encode()
     allow = "Allow: GET\r\n" if status == 405 else ""
-    head = (f"HTTP/1.1 {status} {reason}\r\n{allow}Content-Type: text/html; charset=utf-8\r\n"
+    head = (f"HTTP/1.1 {status} {reason}\r\n{allow}"
+            "Content-Type: text/html; charset=utf-8\r\n"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
     return head.encode() + body
 
 
 # ANCHOR: handle
 async def handle(reader, writer):
-    """Serves one connection: read the request head (within the read timeout), answer, close."""
+    """Serves one connection: read the request head (within the read
+    timeout), answer, close."""
     start = time.monotonic()
     host, port = writer.get_extra_info("peername")[:2]
     peer = f"{host}:{port}"
@@ -77,7 +84,10 @@ async def handle(reader, writer):
         writer.close()
         return
     except asyncio.LimitOverrunError:  # no blank line in the first MAX_HEAD bytes
-        request, response = "(bad request)", error(431, "Request Header Fields Too Large")
+        request, response = (
+            "(bad request)",
+            error(431, "Request Header Fields Too Large"),
+        )
     except ValueError:
         request, response = "(bad request)", error(400, "Bad Request")
     status, reason, _ = response
@@ -91,7 +101,10 @@ async def handle(reader, writer):
     except ConnectionError as err:
         outcome = f"{status} not sent: {err}"
     writer.close()
-    print(f"{peer} {request} -> {outcome} ({time.monotonic() - start:.3f} s)", flush=True)
+    print(
+        f"{peer} {request} -> {outcome} ({time.monotonic() - start:.3f} s)",
+        flush=True,
+    )
 # ANCHOR_END: handle
 
 

@@ -38,6 +38,9 @@ loop.run_until_complete(main(ticks))
 # The tick after the longest gap, and when it was due (0.5 s after the one
 # before it).
 late = max(range(1, len(ticks)), key=lambda n: ticks[n] - ticks[n - 1])
-print(f"tick {late} was due at {ticks[late - 1] + 0.5:.1f} s and came at {ticks[late]:.4f} s")
+print(
+    f"tick {late} was due at {ticks[late - 1] + 0.5:.1f} s "
+    f"and came at {ticks[late]:.4f} s"
+)
 loop.close()
 # ANCHOR_END: main

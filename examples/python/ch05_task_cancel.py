@@ -26,7 +26,8 @@ async def cancel_after_one_second():
     task = asyncio.create_task(sleeper())
     await asyncio.sleep(1)
     say(loop, f"main: cancel() = {str(task.cancel()).lower()}")
-    say(loop, f"main: done() = {str(task.done()).lower()}: it lands when the loop next runs the task")
+    say(loop, f"main: done() = {str(task.done()).lower()}: "
+              "it lands when the loop next runs the task")
     try:
         result = await task
         say(loop, f"main: the task returned {result}")

@@ -31,10 +31,16 @@ async def main():
     ]
 
     done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    print(f"{loop.time() - start:.4f}: FIRST_COMPLETED: done {names(done)}, pending {names(pending)}")
+    print(
+        f"{loop.time() - start:.4f}: FIRST_COMPLETED: "
+        f"done {names(done)}, pending {names(pending)}"
+    )
 
     done, pending = await asyncio.wait(pending, timeout=0.5)
-    print(f"{loop.time() - start:.4f}: timeout 0.5 s: done {names(done)}, pending {names(pending)}")
+    print(
+        f"{loop.time() - start:.4f}: timeout 0.5 s: "
+        f"done {names(done)}, pending {names(pending)}"
+    )
 
     medium, slow = sorted(pending, key=asyncio.Task.get_name)
     result = await asyncio.wait_for(medium, 1)

@@ -17,7 +17,9 @@ BELOW = 100_000
 # ANCHOR: job
 def count_primes(n):
     """Counts the primes below n by trial division: pure CPU work."""
-    return sum(all(k % d != 0 for d in range(2, math.isqrt(k) + 1)) for k in range(2, n))
+    return sum(
+        all(k % d != 0 for d in range(2, math.isqrt(k) + 1)) for k in range(2, n)
+    )
 # ANCHOR_END: job
 
 
@@ -40,8 +42,9 @@ if __name__ == "__main__":  # a process pool's workers may import this file
     counts, procs = run_on(ProcessPoolExecutor, 2)
     print(f"processes, 2 workers: {counts}")
     print(
-        f"(times, on stderr) threads 1 worker: {one:.2f} s, threads 2 workers: {two:.2f} s ({one / two:.1f}x),"
-        f" processes 2 workers: {procs:.2f} s ({one / procs:.1f}x)",
+        f"(times, on stderr) threads 1 worker: {one:.2f} s, "
+        f"threads 2 workers: {two:.2f} s ({one / two:.1f}x),\n"
+        f"    processes 2 workers: {procs:.2f} s ({one / procs:.1f}x)",
         file=sys.stderr,
     )
 # ANCHOR_END: main

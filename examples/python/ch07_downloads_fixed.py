@@ -33,7 +33,10 @@ async def main(port):
     start = time.monotonic()
     downloads = [loop.run_in_executor(None, fetch, port, file, start) for file in FILES]
     sizes = await asyncio.gather(*downloads)
-    print(f"  {sum(sizes)} bytes in {time.monotonic() - start:.2f} s: all downloads at once")
+    print(
+        f"  {sum(sizes)} bytes in {time.monotonic() - start:.2f} s: "
+        "all downloads at once"
+    )
 
 
 asyncio.run(main(start_file_server()))

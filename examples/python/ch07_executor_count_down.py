@@ -17,7 +17,9 @@ def count_down(name, delay, start):  # chapter 3's blocking count_down
         time.sleep(delay)  # blocks the worker thread, not the loop
         # One write for both lines, so that counts printed from several
         # threads never mix.
-        sys.stdout.write(f"{'-' * 40}\n{time.monotonic() - start:.4f} \t{indent}{name} = {n}\n")
+        sys.stdout.write(
+            f"{'-' * 40}\n{time.monotonic() - start:.4f} \t{indent}{name} = {n}\n"
+        )
         sys.stdout.flush()
 
 

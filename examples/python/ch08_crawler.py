@@ -38,13 +38,16 @@ async def site(reader, writer):
             status, body = "404 Not Found", "<h1>Not found</h1>"
         else:
             await asyncio.sleep({5: 0.5, 7: 5.0}.get(page, 0.1))
-            links = [f"/page/{k}" for k in (2 * page + 1, 2 * page + 2) if k < PAGES] + ["/"]
+            links = [
+                f"/page/{k}" for k in (2 * page + 1, 2 * page + 2) if k < PAGES
+            ] + ["/"]
             if page == 11:
                 links.append("/missing")
             anchors = "".join(f'<a href="{link}">{link}</a>\n' for link in links)
             status, body = "200 OK", f"<h1>Page {page}</h1>\n{anchors}"
         writer.write(
-            f"HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n"
+            f"HTTP/1.1 {status}\r\nContent-Type: text/html\r\n"
+            f"Content-Length: {len(body)}\r\n"
             f"Connection: close\r\n\r\n{body}".encode()
         )
         await writer.drain()
@@ -65,7 +68,10 @@ async def fetch(port, path):
     """GETs path: the status code and the body."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
         response = (await reader.read()).decode(errors="replace")  # to the end
     finally:
         writer.close()  # also when wait_for cancels us
@@ -101,7 +107,8 @@ async def worker(port, queue, seen, outcomes):
                 for link in links:
                     if link not in seen:
                         seen.add(link)
-                        await queue.put(link)  # waits while the queue is full: back-pressure
+                        # waits while the queue is full: back-pressure
+                        await queue.put(link)
                 outcomes[path] = ("fetched", len(links))
         queue.task_done()
         handled += 1
@@ -116,13 +123,22 @@ async def main():
     # loop; here it shares the crawler's loop, which neither side blocks.
     server = await asyncio.start_server(site, "127.0.0.1", 0)  # a free port
     port = server.sockets[0].getsockname()[1]
-    print(f"A site of {PAGES} pages on loopback (page 5 is slow, page 7 never answers in time).")
-    print(f"Crawling with {WORKERS} workers, a queue of {QUEUE_SIZE} URLs, {REQUEST_TIMEOUT:g}s per request:")
+    print(
+        f"A site of {PAGES} pages on loopback "
+        "(page 5 is slow, page 7 never answers in time)."
+    )
+    print(
+        f"Crawling with {WORKERS} workers, a queue of {QUEUE_SIZE} URLs, "
+        f"{REQUEST_TIMEOUT:g}s per request:"
+    )
     start = time.monotonic()
     queue = asyncio.Queue(maxsize=QUEUE_SIZE)
     seen = {"/"}  # every URL ever queued: each is fetched once
     outcomes = {}
-    workers = [asyncio.create_task(worker(port, queue, seen, outcomes)) for _ in range(WORKERS)]
+    workers = [
+        asyncio.create_task(worker(port, queue, seen, outcomes))
+        for _ in range(WORKERS)
+    ]
     await queue.put("/")
     await queue.join()  # every URL queued has been handled (its task_done called)
     for _ in range(WORKERS):
@@ -150,7 +166,10 @@ async def main():
             case ("failed", err):
                 what = f"failed: {err}"
         print(f"  {path:<10} {what}")
-    print(f"{handled} URLs: {fetched} pages, {links} links, {missing} not found, {timed_out} timed out, in {elapsed:.2f} s.")
+    print(
+        f"{handled} URLs: {fetched} pages, {links} links, {missing} not found, "
+        f"{timed_out} timed out, in {elapsed:.2f} s."
+    )
 
 
 asyncio.run(main())

@@ -145,23 +145,17 @@ fn list() -> ExitCode {
         let finished = !results.is_empty() && passed == results.len();
         done += usize::from(finished);
         let mark = if finished { "done" } else { "todo" };
-        println!(
-            "  [{mark}] {:<22} {}/{} tests  {}",
-            exercise.name,
-            passed,
-            results.len(),
-            exercise.title
-        );
+        // The title on a line of its own, so the list fits 90 columns.
+        println!("  [{mark}] {:<22} {}/{} tests", exercise.name, passed, results.len());
+        println!("         {}", exercise.title);
     }
     let total = EXERCISES.len();
     println!("\nProgress: {} {done}/{total} exercises done", bar(done, total, 30));
     if let Some(next) =
         EXERCISES.iter().find(|exercise| run.of(exercise.name).contains(&false))
     {
-        println!(
-            "Next: edit crates/exercises/starter/{0}.rs, then `cargo exercises verify {0}`",
-            next.name
-        );
+        println!("Next: edit crates/exercises/starter/{}.rs,", next.name);
+        println!("      then `cargo exercises verify {}`", next.name);
     }
     ExitCode::SUCCESS
 }

@@ -1,5 +1,8 @@
 //! Exercise ch05_cancel_token: a token that cancels the futures it runs.
 //!
+//! Read first: chapter 5 of the book, "Cancellation"
+//! (`book/src/ch05-tasks.md`).
+//!
 //! `token.run(future)` wraps a future so that it finishes early, with
 //! `Err(Cancelled)`, as soon as the token is cancelled: before its first
 //! poll (the inner future is then never polled), or while it waits (the

@@ -1,6 +1,8 @@
 //! Exercise ch05_join_handle: a task handle you can await, on stage 2's
 //! `spawn`.
 //!
+//! Read first: chapter 5 of the book, "Handles" (`book/src/ch05-tasks.md`).
+//!
 //! Stage 2's `spawn` returns only an id. Wrap the future so that, when it
 //! finishes, its output goes into a slot shared with a [`JoinHandle`], and
 //! the handle's waker (if it is being awaited) is woken. Awaiting the handle

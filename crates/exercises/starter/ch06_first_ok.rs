@@ -1,5 +1,7 @@
 //! Exercise ch06_first_ok: the first task to succeed, built on `wait`.
 //!
+//! Read first: chapter 6 of the book, "wait" (`book/src/ch06-gather.md`).
+//!
 //! Ask several servers the same question and take the first good answer:
 //! `first_ok(tasks)` gives the output of the first task that finishes with
 //! `Ok`, and cancels the others. Failures before that are skipped; if every

@@ -1,6 +1,9 @@
 //! Exercise ch06_join_all: `join_all` on a `ReadyList`, polling only the
 //! children that were woken.
 //!
+//! Read first: chapter 6 of the book, "The ready list"
+//! (`book/src/ch06-gather.md`).
+//!
 //! Stage 1's `join_vec` polls every child at every wake: O(n²) polls when
 //! n children finish one at a time. Give each child its own waker from a
 //! [`ReadyList`], and at each poll look only at the children it says were

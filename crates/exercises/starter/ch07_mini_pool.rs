@@ -1,5 +1,8 @@
 //! Exercise ch07_mini_pool: a fixed pool of worker threads on one channel.
 //!
+//! Read first: chapter 7.1 of the book, "The pool: a queue and its workers"
+//! (`book/src/ch07-1-pool.md`).
+//!
 //! `MiniPool::new(n)` starts `n` workers that share the receiving end of
 //! one `mpsc` channel (behind a `Mutex`); `execute(job)` sends the job. A
 //! job that panics must not kill its worker. Dropping the pool closes the

@@ -1,6 +1,9 @@
 //! Exercise ch07_result_slot: a result that one thread sets and another
 //! blocks on or awaits.
 //!
+//! Read first: chapter 7.1 of the book, "The concurrent future"
+//! (`book/src/ch07-1-pool.md`).
+//!
 //! The heart of a concurrent future: a worker thread calls `set(value)`;
 //! a plain thread calls `wait()` and sleeps on a `Condvar` until then; a
 //! task awaits it and is woken through its waker, from the worker's

@@ -1,5 +1,8 @@
 //! Exercise ch09_slow_polls: debug mode's warning, found in a trace.
 //!
+//! Read first: chapter 9 of the book, "The blocking mistake, named and drawn"
+//! (`book/src/ch09-seeing-the-loop.md`).
+//!
 //! Debug mode times each poll as it happens. A trace holds the same facts
 //! after the run: a `PollStart` and a `PollEnd` record for each poll, with
 //! times. Write `slow_polls(trace, threshold)`: every poll that took at

@@ -85,6 +85,8 @@ pub(crate) struct FromEnv {
     pub(crate) timeline: bool,
     /// `STEPIO_TRACE_FILE`: write the Chrome trace there at close.
     pub(crate) trace_file: Option<PathBuf>,
+    /// `STEPIO_TRACE_SVG`: draw the timeline as SVG there at close.
+    pub(crate) trace_svg: Option<PathBuf>,
     /// `STEPIO_TRACE_WIDTH`: the timeline's width in columns (default 64).
     pub(crate) width: usize,
 }
@@ -98,6 +100,9 @@ impl FromEnv {
             trace_file: std::env::var_os("STEPIO_TRACE_FILE")
                 .filter(|path| !path.is_empty())
                 .map(PathBuf::from),
+            trace_svg: std::env::var_os("STEPIO_TRACE_SVG")
+                .filter(|path| !path.is_empty())
+                .map(PathBuf::from),
             width: std::env::var("STEPIO_TRACE_WIDTH")
                 .ok()
                 .and_then(|w| w.parse().ok())
@@ -107,7 +112,7 @@ impl FromEnv {
 
     /// Whether a loop should trace from its creation.
     pub(crate) fn tracing(&self) -> bool {
-        self.timeline || self.trace_file.is_some()
+        self.timeline || self.trace_file.is_some() || self.trace_svg.is_some()
     }
 }
 

@@ -65,6 +65,7 @@ mod debug;
 pub mod sync;
 pub mod trace;
 pub mod watch;
+mod wrap;
 
 use std::future::Future;
 use std::io;

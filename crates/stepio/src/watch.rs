@@ -369,7 +369,9 @@ impl LoopDebug for EventLoop {
             .and_then(|handlers| handlers.0.borrow().clone());
         match handler {
             Some(handler) => handler(report),
-            None => eprintln!("stepio debug: {report}"),
+            None => {
+                eprintln!("{}", crate::wrap::wrap(&format!("stepio debug: {report}")))
+            }
         }
     }
 
@@ -391,7 +393,8 @@ impl LoopDebug for EventLoop {
 }
 
 /// Turns on what the environment asks for on `event_loop`: debug mode
-/// (`STEPIO_DEBUG=1`), tracing (`STEPIO_TRACE=1`, `STEPIO_TRACE_FILE`).
+/// (`STEPIO_DEBUG=1`), tracing (`STEPIO_TRACE=1`, `STEPIO_TRACE_FILE`,
+/// `STEPIO_TRACE_SVG`).
 pub fn watch_as_env_says(event_loop: &EventLoop) {
     let from_env = FromEnv::get();
     if from_env.debug {
@@ -419,6 +422,15 @@ fn show_trace_from_env(event_loop: &EventLoop) {
         let _ = std::io::Write::flush(&mut std::io::stdout());
         eprint!("\n{}", trace.timeline(from_env.width));
     }
+    if let Some(path) = &from_env.trace_svg {
+        // The first traced loop only: a picture is of one run.
+        static DRAWN: AtomicUsize = AtomicUsize::new(0);
+        if DRAWN.fetch_add(1, Ordering::Relaxed) == 0
+            && let Err(err) = std::fs::write(path, trace.svg())
+        {
+            eprintln!("stepio: could not write the SVG to {}: {err}", path.display());
+        }
+    }
     if let Some(path) = &from_env.trace_file {
         // One file per traced loop: the first gets the name as given.
         static WRITTEN: AtomicUsize = AtomicUsize::new(0);
@@ -428,8 +440,12 @@ fn show_trace_from_env(event_loop: &EventLoop) {
         };
         match trace.write_chrome_json(&path) {
             Ok(()) => eprintln!(
-                "stepio: trace written to {} (open it at https://ui.perfetto.dev or chrome://tracing)",
-                path.display()
+                "{}",
+                crate::wrap::wrap(&format!(
+                    "stepio: trace written to {} (open it at https://ui.perfetto.dev \
+                     or chrome://tracing)",
+                    path.display()
+                ))
             ),
             Err(err) => eprintln!(
                 "stepio: could not write the trace to {}: {err}",

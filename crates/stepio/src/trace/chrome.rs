@@ -110,6 +110,12 @@ impl Trace {
         }
 
         let mut out = String::from("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
+        // Each event's arguments on a line of their own: the lines stay
+        // short enough to read in a page of the book.
+        let events: Vec<String> = events
+            .iter()
+            .map(|event| event.replacen(",\"args\":", ",\n \"args\":", 1))
+            .collect();
         out.push_str(&events.join(",\n"));
         out.push_str("\n]}\n");
         out

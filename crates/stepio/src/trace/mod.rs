@@ -14,6 +14,7 @@
 
 mod chrome;
 mod model;
+mod svg;
 mod timeline;
 
 pub use model::short_name;

@@ -316,13 +316,58 @@ loop              |##..#....#|
 Task-1 count_down |##-------#| done at 0.050 s
 fetch             |----#-----| still pending
   # running   - waiting   . loop asleep in its driver
-  2 tasks, 3 polls, 1 wake (0 from other threads), 0 callbacks, 1 timer fired, 0 I/O events, 0 executor jobs
-  longest poll: 10.000 ms by Task-1 count_down (created at LOCATION), from 0.000 s to 0.010 s
+  2 tasks, 3 polls, 1 wake (0 from other threads), 0 callbacks,
+  1 timer fired, 0 I/O events, 0 executor jobs
+  longest poll: 10.000 ms by Task-1 count_down, from 0.000 s to 0.010 s, created at
+    LOCATION
 "
     .replace("LOCATION", &location.to_string());
     assert_eq!(trace.timeline(10), expected);
 }
 // ANCHOR_END: timeline_test
+
+#[test]
+fn the_svg_draws_the_same_rows_to_scale() {
+    let trace = Trace {
+        records: vec![
+            at(
+                0,
+                TraceEvent::Spawned {
+                    task: 1,
+                    name: "fetch<a & b>".to_owned(),
+                    future: "demo::fetch::{{closure}}",
+                    location: std::panic::Location::caller(),
+                },
+            ),
+            at(0, TraceEvent::PollStart { task: 1 }),
+            at(10, TraceEvent::PollEnd { task: 1 }),
+            at(10, TraceEvent::Parked { timeout: None }),
+            at(40, TraceEvent::Unparked),
+            at(40, TraceEvent::PollStart { task: 1 }),
+            at(40, TraceEvent::Done { task: 1, end: TaskEnd::Finished }),
+            at(40, TraceEvent::PollEnd { task: 1 }),
+        ],
+        dropped: 0,
+        end: Duration::from_millis(40),
+    };
+    let svg = trace.svg();
+    assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"), "{svg}");
+    assert!(svg.contains("<title>A traced run of 1 task on the loop"), "{svg}");
+    // Rows: the loop, then the task, labelled as text, `<` escaped.
+    let loop_at = svg.find(">loop</text>").unwrap();
+    let task_at = svg.find(">fetch&lt;a &amp; b&gt;</text>").expect(&svg);
+    assert!(loop_at < task_at, "{svg}");
+    // 40 ms over 430 units from x = 190: the first poll, 0 to 10 ms, is
+    // 107.5 wide; the park from 10 to 40 ms starts at 297.5.
+    assert!(
+        svg.contains(r#"<rect x="190.0" y="93.0" width="107.5" height="16""#),
+        "{svg}"
+    );
+    let park = r##"<rect x="297.5" y="63.0" width="322.5" height="16" fill="#fef7e0""##;
+    assert!(svg.contains(park), "{svg}");
+    // Ticks every 10 ms, labelled in ms.
+    assert!(svg.contains(">10 ms</text>") && svg.contains(">40 ms</text>"), "{svg}");
+}
 
 #[test]
 fn a_record_is_small_enough_for_the_documented_cap() {

@@ -9,9 +9,13 @@ use super::{TaskEnd, Trace};
 /// Row labels are cut to this many characters.
 const MAX_LABEL: usize = 28;
 
+/// The longest note after a row: `panicked at 12.345 s`.
+const MAX_NOTE: usize = 20;
+
 // ANCHOR: timeline
 impl Trace {
-    /// Draws the trace as text, at most `width` columns of time wide.
+    /// Draws the trace as text, at most `width` columns of time wide, and
+    /// fewer if a row would not fit in 90 characters.
     ///
     /// The loop's thread gets the first row, each task a row in the order
     /// they were created (`main` is the future given to
@@ -22,12 +26,15 @@ impl Trace {
     /// driver; a blank that the task did not exist yet, or any more.
     pub fn timeline(&self, width: usize) -> String {
         let model = Model::new(self);
-        let grid = Grid::new(model.end, width.max(10));
         let labels = model.tasks.iter().map(|task| task.label().len());
         let label = labels
             .chain(model.workers.iter().map(|worker| worker.thread.len()))
             .fold(4, usize::max);
         let label = label.min(MAX_LABEL);
+        // Fewer columns than asked if a row would not fit the book's 90
+        // characters: the label, the bars in `|...|`, and its note.
+        let room = crate::wrap::WIDTH.saturating_sub(label + 4 + MAX_NOTE);
+        let grid = Grid::new(model.end, width.min(room).max(10));
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -169,13 +176,18 @@ fn summary(model: &Model, dropped: u64) -> String {
         .count();
     let timers: usize = model.event_loop.timers.iter().map(|(_, count)| count).sum();
     let jobs: usize = model.workers.iter().map(|worker| worker.jobs.len()).sum();
+    // Two lines of counts, so that each fits the book's 90 columns.
     let _ = writeln!(
         out,
-        "  {}, {}, {} ({remote} from other threads), {}, {}, {}, {}",
+        "  {}, {}, {} ({remote} from other threads), {},",
         count(model.tasks.len(), "task", "tasks"),
         count(polls, "poll", "polls"),
         count(wakes, "wake", "wakes"),
         count(model.event_loop.callbacks.len(), "callback", "callbacks"),
+    );
+    let _ = writeln!(
+        out,
+        "  {}, {}, {}",
         count(timers, "timer fired", "timers fired"),
         count(model.event_loop.io.len(), "I/O event", "I/O events"),
         count(jobs, "executor job", "executor jobs"),
@@ -183,20 +195,23 @@ fn summary(model: &Model, dropped: u64) -> String {
     if let Some((task, span)) = model.longest_poll() {
         let _ = write!(
             out,
-            "  longest poll: {} by {}",
+            "  longest poll: {} by {}, from {} to {}",
             duration(span.end - span.start),
-            task.label()
+            task.label(),
+            seconds(span.start),
+            seconds(span.end)
         );
         if let Some(location) = task.location {
-            let _ = write!(out, " (created at {location})");
+            let _ = write!(out, ", created at {location}");
         }
-        let _ = writeln!(out, ", from {} to {}", seconds(span.start), seconds(span.end));
+        let _ = writeln!(out);
     }
     if dropped > 0 {
         let _ =
             writeln!(out, "  {dropped} later records were dropped: the trace was full");
     }
-    out
+    // Each line folded to fit 90 columns, so the book shows it whole.
+    out.lines().map(|line| crate::wrap::wrap(line) + "\n").collect()
 }
 
 /// `1 task`, `2 tasks`: `n`, then `one` or `many`.
