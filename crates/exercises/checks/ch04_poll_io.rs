@@ -1,3 +1,13 @@
+//! The checks of exercise `ch04_poll_io`: a test target of its own, so that it
+//! builds and runs whatever state the other exercises are in. The code
+//! under test is the starter, or with the `solutions` feature the reference
+//! solution (see `build.rs`).
+
+include!(concat!(env!("OUT_DIR"), "/code_ch04_poll_io.rs"));
+
+#[allow(dead_code, unused_imports)] // not every exercise uses every helper
+mod support;
+
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::io;

@@ -1,3 +1,13 @@
+//! The checks of exercise `ch09_slow_polls`: a test target of its own, so that it
+//! builds and runs whatever state the other exercises are in. The code
+//! under test is the starter, or with the `solutions` feature the reference
+//! solution (see `build.rs`).
+
+include!(concat!(env!("OUT_DIR"), "/code_ch09_slow_polls.rs"));
+
+#[allow(dead_code, unused_imports)] // not every exercise uses every helper
+mod support;
+
 use std::panic::Location;
 use std::time::Duration;
 

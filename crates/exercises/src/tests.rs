@@ -53,3 +53,25 @@ fn starters_leave_work_to_do_and_solutions_do_not() {
         );
     }
 }
+
+#[test]
+fn the_report_for_an_autograder_is_one_json_object_per_exercise() {
+    use std::time::Duration;
+
+    use super::runner::run::Outcome;
+    let rows = [
+        (&EXERCISES[0], Outcome::Ran(vec![("a".into(), true), ("b".into(), true)])),
+        (
+            &EXERCISES[1],
+            Outcome::TimedOut(vec![("a".into(), true)], Duration::from_secs(5)),
+        ),
+        (&EXERCISES[2], Outcome::BuildFailed("error[E0308]".into())),
+    ];
+    let expected = r#"[
+  {"name": "ch01_counting_waker", "chapter": 1, "result": "pass", "passed": 2, "total": 2},
+  {"name": "ch01_race", "chapter": 1, "result": "timeout", "passed": 1, "total": 1},
+  {"name": "ch02_run_all", "chapter": 2, "result": "build-error", "passed": 0, "total": 0}
+]
+"#;
+    assert_eq!(super::report_json(&rows), expected);
+}
