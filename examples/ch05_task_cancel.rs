@@ -28,7 +28,7 @@ impl Drop for Cleanup {
     }
 }
 
-/// Goes to sleep for 10 s; never wakes up when cancelled.
+/// Goes to sleep for 10 s.
 async fn sleeper() -> &'static str {
     let event_loop = get_running_loop().expect("runs on the loop");
     let _cleanup = Cleanup;

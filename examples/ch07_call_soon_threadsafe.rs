@@ -1,6 +1,6 @@
 //! Chapter 7.2: chapter 2's `call_soon` scenario, with the two callbacks
-//! sent from another thread through `call_soon_threadsafe`. The loop is
-//! asleep in `epoll_wait` when they come, and the send wakes it.
+//! sent from another thread through `call_soon_threadsafe`. The loop may
+//! be asleep in `epoll_wait` when they come; the send wakes it.
 //!
 //! Expected output, in this order: `Starting event loop`, `event handler
 //! called` twice, `Stopping the loop`, `Closing event loop`.

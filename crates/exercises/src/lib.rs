@@ -135,7 +135,7 @@ pub fn report_json(rows: &[(&Exercise, runner::run::Outcome)]) -> String {
         .map(|(exercise, outcome)| {
             let (passed, total) = outcome.counts();
             format!(
-                r#"  {{"name": "{}", "chapter": {}, "result": "{}", "passed": {passed}, "total": {total}}}"#,
+                r#"  {{"name":"{}","chapter":{},"result":"{}","passed":{passed},"total":{total}}}"#,
                 exercise.name,
                 exercise.chapter,
                 outcome.word()

@@ -37,7 +37,11 @@ fn main() -> ExitCode {
     match args.as_slice() {
         [] | ["list"] => list(),
         ["verify", name] => with_exercise(name, |exercise| {
-            if verify(exercise).passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+            if verify(exercise).0.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }),
         ["watch"] => watch(None, None),
         ["watch", name] => with_exercise(name, |exercise| watch(Some(exercise), None)),
@@ -131,8 +135,9 @@ fn list() -> ExitCode {
 }
 
 /// Runs one exercise's tests on the starter, says how it went, and
-/// records it.
-fn verify(exercise: &Exercise) -> Outcome {
+/// records it. Returns the outcome and the fingerprint of the starter the
+/// run began with.
+fn verify(exercise: &Exercise) -> (Outcome, String) {
     let starter = progress::starter(exercise.name);
     println!("Testing {}: {}\n", starter.display(), exercise.title);
     let fingerprint = progress::fingerprint(&starter);
@@ -167,8 +172,11 @@ fn verify(exercise: &Exercise) -> Outcome {
         }
     }
     let word = outcome.word().to_owned();
-    progress::save(name, Record { word, passed, total, fingerprint });
-    outcome
+    progress::save(
+        name,
+        Record { word, passed, total, fingerprint: fingerprint.clone() },
+    );
+    (outcome, fingerprint)
 }
 
 /// Verifies `start` (or the first exercise not done), again each time its
@@ -183,7 +191,7 @@ fn watch(start: Option<&'static Exercise>, max_runs: Option<usize>) -> ExitCode 
     };
     let mut runs = 0;
     loop {
-        let outcome = verify(current);
+        let (outcome, tested) = verify(current);
         runs += 1;
         if max_runs.is_some_and(|max| runs >= max) {
             return ExitCode::SUCCESS;
@@ -204,15 +212,15 @@ fn watch(start: Option<&'static Exercise>, max_runs: Option<usize>) -> ExitCode 
             path.display()
         );
         let _ = io::stdout().flush();
-        wait_for_change(&path);
+        wait_for_change(&path, &tested);
         println!("\n{}\n", "=".repeat(70));
     }
 }
 
-/// Returns once `path` has been saved (its size or time changed).
-fn wait_for_change(path: &Path) {
-    let before = progress::fingerprint(path);
-    while progress::fingerprint(path) == before {
+/// Returns once `path` differs from the version with fingerprint `tested`
+/// (saved since the run began, even while the tests ran).
+fn wait_for_change(path: &Path, tested: &str) {
+    while progress::fingerprint(path) == tested {
         thread::sleep(Duration::from_millis(200));
     }
 }

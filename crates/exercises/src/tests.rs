@@ -68,10 +68,20 @@ fn the_report_for_an_autograder_is_one_json_object_per_exercise() {
         (&EXERCISES[2], Outcome::BuildFailed("error[E0308]".into())),
     ];
     let expected = r#"[
-  {"name": "ch01_counting_waker", "chapter": 1, "result": "pass", "passed": 2, "total": 2},
-  {"name": "ch01_race", "chapter": 1, "result": "timeout", "passed": 1, "total": 1},
-  {"name": "ch02_run_all", "chapter": 2, "result": "build-error", "passed": 0, "total": 0}
+  {"name":"ch01_counting_waker","chapter":1,"result":"pass","passed":2,"total":2},
+  {"name":"ch01_race","chapter":1,"result":"timeout","passed":1,"total":1},
+  {"name":"ch02_run_all","chapter":2,"result":"build-error","passed":0,"total":0}
 ]
 "#;
     assert_eq!(super::report_json(&rows), expected);
+}
+
+#[test]
+fn every_hint_has_three_tiers_and_the_last_points_at_the_book() {
+    for exercise in EXERCISES {
+        let tiers: Vec<&str> = exercise.hint.split("\n---\n").map(str::trim).collect();
+        assert_eq!(tiers.len(), 3, "{}: hints 1 to 3, split by `---`", exercise.name);
+        assert!(tiers.iter().all(|tier| !tier.is_empty()), "{}", exercise.name);
+        assert!(tiers[2].contains("book/src/"), "{}: tier 3 names the book", exercise.name);
+    }
 }
