@@ -82,6 +82,10 @@ fn every_hint_has_three_tiers_and_the_last_points_at_the_book() {
         let tiers: Vec<&str> = exercise.hint.split("\n---\n").map(str::trim).collect();
         assert_eq!(tiers.len(), 3, "{}: hints 1 to 3, split by `---`", exercise.name);
         assert!(tiers.iter().all(|tier| !tier.is_empty()), "{}", exercise.name);
-        assert!(tiers[2].contains("book/src/"), "{}: tier 3 names the book", exercise.name);
+        assert!(
+            tiers[2].contains("book/src/"),
+            "{}: tier 3 names the book",
+            exercise.name
+        );
     }
 }
