@@ -4,7 +4,7 @@
 //!
 //! - `starter/<name>.rs`: the code you complete (the only place in the
 //!   project where `todo!()` is allowed);
-//! - `checks/<name>.rs`: the tests it must pass;
+//! - `tests/<name>.rs`: the tests it must pass, a test target of its own;
 //! - `hints/<name>.md`: a hint, printed by `cargo exercises hint <name>`;
 //! - `solutions/<name>.rs`: a reference solution (look after you try).
 //!
@@ -19,7 +19,7 @@
 /// One exercise, as the runner lists it.
 #[derive(Debug, Clone, Copy)]
 pub struct Exercise {
-    /// The exercise's name: its file name in `starter/`, `checks/`, `hints/`
+    /// The exercise's name: its file name in `starter/`, `tests/`, `hints/`
     /// and `solutions/`.
     pub name: &'static str,
     /// The book chapter it belongs to.

@@ -9,7 +9,7 @@ fn every_exercise_has_its_four_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for exercise in EXERCISES {
         for (folder, extension) in
-            [("starter", "rs"), ("solutions", "rs"), ("checks", "rs"), ("hints", "md")]
+            [("starter", "rs"), ("solutions", "rs"), ("tests", "rs"), ("hints", "md")]
         {
             let path = root.join(folder).join(format!("{}.{extension}", exercise.name));
             assert!(path.exists(), "{} has no {}", exercise.name, path.display());

@@ -39,6 +39,9 @@ fn the_past_is_now_and_the_far_future_is_clamped() {
     // Clamped across a multiple of 2^36: the top level, not a seventh.
     let elapsed = RANGE - 10;
     assert_eq!(level_and_slot(elapsed, elapsed + 20), (5, 0));
+    // Clamped to the last tick the wheel can hold, whose top digit is not
+    // the one of `u64::MAX`: every bit above the wheel's 36 counts too.
+    assert_eq!(level_and_slot(elapsed, u64::MAX), (5, 63));
 }
 
 /// The definition itself, checked on many pairs: the slot is the tick's
