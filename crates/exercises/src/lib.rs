@@ -45,6 +45,12 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../hints/ch01_race.md"),
     },
     Exercise {
+        name: "ch01_yield_now",
+        chapter: 1,
+        title: "write yield_now: wake your own waker, return Pending once, then Ready",
+        hint: include_str!("../hints/ch01_yield_now.md"),
+    },
+    Exercise {
         name: "ch02_run_all",
         chapter: 2,
         title: "run a list of tasks to the end with run_forever and stop",
@@ -55,6 +61,12 @@ pub const EXERCISES: &[Exercise] = &[
         chapter: 2,
         title: "a driver that wraps a ThreadDriver and counts its parks",
         hint: include_str!("../hints/ch02_counting_driver.md"),
+    },
+    Exercise {
+        name: "ch02_stop_after",
+        chapter: 2,
+        title: "a callback that reschedules itself each turn; the last run stops the loop",
+        hint: include_str!("../hints/ch02_stop_after.md"),
     },
     Exercise {
         name: "ch03_level_and_slot",
@@ -69,6 +81,12 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../hints/ch03_generations.md"),
     },
     Exercise {
+        name: "ch03_call_every",
+        chapter: 3,
+        title: "call_every on call_at: a repeating timer that does not drift",
+        hint: include_str!("../hints/ch03_call_every.md"),
+    },
+    Exercise {
         name: "ch04_poll_io",
         chapter: 4,
         title: "the readiness protocol: wait, read, clear on would-block, wake on an edge",
@@ -79,6 +97,12 @@ pub const EXERCISES: &[Exercise] = &[
         chapter: 4,
         title: "an async read_line that keeps the bytes past the line for next time",
         hint: include_str!("../hints/ch04_read_line.md"),
+    },
+    Exercise {
+        name: "ch04_ready_fds",
+        chapter: 4,
+        title: "which descriptors are ready to read, from one poll(2) call",
+        hint: include_str!("../hints/ch04_ready_fds.md"),
     },
     Exercise {
         name: "ch05_join_handle",
@@ -93,6 +117,12 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../hints/ch05_cancel_token.md"),
     },
     Exercise {
+        name: "ch05_spawn_all",
+        chapter: 5,
+        title: "run futures as tasks all at once; every outcome, panics included",
+        hint: include_str!("../hints/ch05_spawn_all.md"),
+    },
+    Exercise {
         name: "ch06_join_all",
         chapter: 6,
         title: "join_all on a ReadyList: a poll looks only at the children that were woken",
@@ -103,6 +133,12 @@ pub const EXERCISES: &[Exercise] = &[
         chapter: 6,
         title: "the first task to succeed, on wait(FirstCompleted); cancel the rest",
         hint: include_str!("../hints/ch06_first_ok.md"),
+    },
+    Exercise {
+        name: "ch06_wait_or_cancel",
+        chapter: 6,
+        title: "wait for all with a timeout; cancel the rest and wait until they end",
+        hint: include_str!("../hints/ch06_wait_or_cancel.md"),
     },
     Exercise {
         name: "ch07_result_slot",
@@ -117,10 +153,46 @@ pub const EXERCISES: &[Exercise] = &[
         hint: include_str!("../hints/ch07_mini_pool.md"),
     },
     Exercise {
+        name: "ch07_parallel_sum",
+        chapter: 7,
+        title: "sum a vector in parts on the default pool with to_thread, awaited at once",
+        hint: include_str!("../hints/ch07_parallel_sum.md"),
+    },
+    Exercise {
+        name: "ch08_latch",
+        chapter: 8,
+        title: "a count-down latch on Event: waiters go on when the count reaches zero",
+        hint: include_str!("../hints/ch08_latch.md"),
+    },
+    Exercise {
+        name: "ch08_limit_concurrency",
+        chapter: 8,
+        title: "run jobs as tasks, at most limit at once, with a Semaphore",
+        hint: include_str!("../hints/ch08_limit_concurrency.md"),
+    },
+    Exercise {
+        name: "ch08_pipeline",
+        chapter: 8,
+        title: "a three-stage pipeline on two bounded queues, ended by None sentinels",
+        hint: include_str!("../hints/ch08_pipeline.md"),
+    },
+    Exercise {
         name: "ch09_slow_polls",
         chapter: 9,
         title: "debug mode after the fact: the slow polls in a trace, by task name",
         hint: include_str!("../hints/ch09_slow_polls.md"),
+    },
+    Exercise {
+        name: "ch09_wakes_by_task",
+        chapter: 9,
+        title: "count each task's wakes in a trace, and those from other threads",
+        hint: include_str!("../hints/ch09_wakes_by_task.md"),
+    },
+    Exercise {
+        name: "ch09_loop_busy",
+        chapter: 9,
+        title: "how long the loop polled tasks and how long it slept, from a trace",
+        hint: include_str!("../hints/ch09_loop_busy.md"),
     },
 ];
 
