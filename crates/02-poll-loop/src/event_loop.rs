@@ -111,10 +111,31 @@ pub(crate) fn with_running<R>(f: impl FnOnce(&EventLoop) -> R) -> Option<R> {
 ///
 /// As [`EventLoop::run_until_complete`].
 pub fn run<F: Future>(future: F) -> Result<F::Output, LoopError> {
-    let event_loop = EventLoop::new();
-    let output = event_loop.run_until_complete(future);
-    event_loop.close()?;
-    output
+    EventLoop::new().run_and_close(future)
+}
+
+impl EventLoop {
+    /// Runs `future` to completion, then closes the loop: what every stage's
+    /// `run` does, as `asyncio.run()`. The loop is closed however the run
+    /// ends, a panic in `future` too (asyncio closes it in a `finally`);
+    /// the panic then goes on to the caller.
+    ///
+    /// # Errors
+    ///
+    /// As [`EventLoop::run_until_complete`], then as [`EventLoop::close`].
+    pub fn run_and_close<F: Future>(&self, future: F) -> Result<F::Output, LoopError> {
+        let output = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.run_until_complete(future)
+        }));
+        let closed = self.close();
+        match output {
+            Ok(output) => {
+                closed?;
+                output
+            }
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    }
 }
 
 impl EventLoop {

@@ -647,3 +647,21 @@ fn a_closed_loop_drops_what_is_scheduled_and_runs_its_close_hooks_once() {
     event_loop.on_close(move || late.set(late.get() + 10));
     assert_eq!(hooks.get(), 11, "a hook added after close runs at once");
 }
+
+#[test]
+fn run_and_close_closes_the_loop_when_the_main_future_panics() {
+    let event_loop = EventLoop::new();
+    let closed = Rc::new(Cell::new(false));
+    let flag = Rc::clone(&closed);
+    event_loop.on_close(move || flag.set(true));
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        event_loop.run_and_close(async { panic!("the main future failed") })
+    }));
+    let payload = run.expect_err("the panic goes on to the caller");
+    assert_eq!(panic_message(&*payload), "the main future failed");
+    assert!(closed.get() && event_loop.is_closed());
+    // And a run that ends normally closes it too.
+    let event_loop = EventLoop::new();
+    assert_eq!(event_loop.run_and_close(async { 7 }).unwrap(), 7);
+    assert!(event_loop.is_closed());
+}

@@ -84,10 +84,7 @@ pub fn event_loop_with(inner: impl Driver + 'static, clock: Clock) -> EventLoop 
 ///
 /// As [`EventLoop::run_until_complete`].
 pub fn run<F: Future>(future: F) -> Result<F::Output, LoopError> {
-    let event_loop = new_event_loop();
-    let output = event_loop.run_until_complete(future);
-    event_loop.close()?;
-    output
+    new_event_loop().run_and_close(future)
 }
 
 #[cfg(test)]

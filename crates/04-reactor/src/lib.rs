@@ -111,10 +111,7 @@ pub fn event_loop_with_clock(clock: Clock) -> std::io::Result<EventLoop> {
 /// As [`EventLoop::run_until_complete`]; [`LoopError::Driver`] when the
 /// reactor cannot be created.
 pub fn run<F: Future>(future: F) -> Result<F::Output, LoopError> {
-    let event_loop = new_event_loop().map_err(LoopError::Driver)?;
-    let output = event_loop.run_until_complete(future);
-    event_loop.close()?;
-    output
+    new_event_loop().map_err(LoopError::Driver)?.run_and_close(future)
 }
 
 #[cfg(test)]

@@ -37,7 +37,8 @@ impl TcpListener {
     /// not permitted), or no running loop with a reactor on this thread.
     pub fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
         each_addr(addr, |addr| {
-            let fd = sys::tcp_listen(&addr, TcpListener::BACKLOG)?;
+            let fd = sys::tcp_listen(&addr, TcpListener::BACKLOG)
+                .map_err(|err| explained(err, "cannot listen on", addr))?;
             Ok(TcpListener { source: Source::new(fd)? })
         })
     }
@@ -106,7 +107,7 @@ impl TcpStream {
         for addr in addr.to_socket_addrs()? {
             match TcpStream::connect_one(addr).await {
                 Ok(stream) => return Ok(stream),
-                Err(err) => last_err = Some(err),
+                Err(err) => last_err = Some(explained(err, "cannot connect to", addr)),
             }
         }
         Err(last_err.unwrap_or_else(no_addresses))
@@ -414,6 +415,28 @@ fn each_addr<T>(
         }
     }
     Err(last_err.unwrap_or_else(no_addresses))
+}
+
+/// `err` said for a person: what was being done, to which address, and
+/// for the usual mistakes what to do. Only those kinds are reworded, and
+/// they keep their kind; any other error (out of descriptors, say) comes
+/// back as it was, with its OS error code.
+fn explained(err: io::Error, doing: &str, addr: SocketAddr) -> io::Error {
+    let advice = match err.kind() {
+        io::ErrorKind::AddrInUse => {
+            "the address is in use (is another server running there? \
+             pick another port, or port 0 for any free one)"
+        }
+        io::ErrorKind::ConnectionRefused => {
+            "nothing listens there (is the server running, on that port?)"
+        }
+        io::ErrorKind::AddrNotAvailable => "this machine has no such address",
+        io::ErrorKind::PermissionDenied => {
+            "not allowed (ports below 1024 need privileges)"
+        }
+        _ => return err,
+    };
+    io::Error::new(err.kind(), format!("{doing} {addr}: {advice} ({err})"))
 }
 
 fn no_addresses() -> io::Error {

@@ -4,12 +4,12 @@
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use stepio_poll_loop::{LoopError, get_running_loop};
 use stepio_timer_wheel::sleep;
 
-use crate::{TcpListener, TcpStream, is_out_of_resources};
+use crate::{TcpListener, TcpStream, is_out_of_resources, sys};
 
 /// How long [`serve`] waits before accepting again when the process is out
 /// of file descriptors. asyncio waits 1 s; a shorter wait recovers sooner
@@ -57,18 +57,29 @@ where
     F: FnMut(TcpStream, SocketAddr) -> Fut,
     S: FnMut(Fut) -> Result<(), LoopError>,
 {
+    // Out of descriptors, the retries are counted and reported once a
+    // second at most: a server stuck there says so without flooding its log.
+    let (mut tries, mut reported) = (0u64, None::<Instant>);
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
                 spawn(on_connection(stream, peer)).map_err(io::Error::other)?
             }
             Err(err) if is_out_of_resources(&err) => {
-                eprintln!("accept: {err}; accepting again in {ACCEPT_RETRY_DELAY:?}");
+                tries += 1;
+                if reported.is_none_or(|at| at.elapsed() >= Duration::from_secs(1)) {
+                    eprintln!(
+                        "accept: {err}; accepting again every {ACCEPT_RETRY_DELAY:?} \
+                         ({tries} tries so far)"
+                    );
+                    reported = Some(Instant::now());
+                }
                 sleep(ACCEPT_RETRY_DELAY).await;
             }
-            // A connection that was reset while it waited in the queue:
-            // that client is gone, the others are not.
-            Err(err) if err.kind() == io::ErrorKind::ConnectionAborted => {}
+            // A connection that was reset while it waited in the queue, or
+            // another network error of that one connection: that client is
+            // gone, the others are not.
+            Err(err) if sys::is_accept_worth_retrying(&err) => {}
             Err(err) => return Err(err),
         }
     }

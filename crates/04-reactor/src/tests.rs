@@ -461,3 +461,29 @@ fn the_loops_observer_hears_of_sockets_ready_and_of_its_parks() {
     let (parks, unparks) = *recorder.parks.lock().unwrap();
     assert_eq!(parks, unparks);
 }
+
+#[test]
+fn a_busy_address_and_a_refused_connection_say_where_and_what_to_do() {
+    let (busy, refused) = crate::run(async {
+        let first = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = first.local_addr().unwrap();
+        let busy = TcpListener::bind(addr).map(drop).unwrap_err();
+        drop(first); // nothing listens there now
+        let refused = TcpStream::connect(addr).await.map(drop).unwrap_err();
+        (busy, refused, addr)
+    })
+    .map(|(busy, refused, addr)| {
+        let text = |err: &io::Error| err.to_string();
+        assert!(text(&busy).contains(&format!("cannot listen on {addr}")), "{busy}");
+        assert!(
+            text(&refused).contains(&format!("cannot connect to {addr}")),
+            "{refused}"
+        );
+        (busy, refused)
+    })
+    .unwrap();
+    assert_eq!(busy.kind(), io::ErrorKind::AddrInUse);
+    assert!(busy.to_string().contains("pick another port"), "{busy}");
+    assert_eq!(refused.kind(), io::ErrorKind::ConnectionRefused);
+    assert!(refused.to_string().contains("is the server running"), "{refused}");
+}

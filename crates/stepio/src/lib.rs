@@ -99,10 +99,7 @@ pub use watch::{LoopDebug, watch_as_env_says, watch_from_env};
 /// A [`LoopError`] if the loop cannot be made (no epoll) or is misused
 /// (for example, `run` inside a running loop).
 pub fn run<F: Future>(main: F) -> Result<F::Output, LoopError> {
-    let event_loop = new_event_loop().map_err(LoopError::Driver)?;
-    let output = event_loop.run_until_complete(main);
-    event_loop.close()?;
-    output
+    new_event_loop().map_err(LoopError::Driver)?.run_and_close(main)
 }
 
 /// A new loop with timers and the epoll reactor, as
@@ -152,8 +149,7 @@ where
 pub fn run_traced<F: Future>(main: F) -> Result<(F::Output, Trace), LoopError> {
     let event_loop = new_event_loop().map_err(LoopError::Driver)?;
     event_loop.start_tracing();
-    let output = event_loop.run_until_complete(main);
-    event_loop.close()?;
+    let output = event_loop.run_and_close(main);
     let trace = event_loop.trace().expect("tracing was started");
     Ok((output?, trace))
 }

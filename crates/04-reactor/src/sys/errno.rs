@@ -32,6 +32,35 @@ pub(super) const ENOSYS: i32 = 38;
 pub(super) const ENOBUFS: i32 = 105;
 pub(super) const EINPROGRESS: i32 = 115;
 
+/// Whether `err`, from `accept`, is a network error of the connection
+/// being accepted, which Linux reports on `accept` itself: accept(2) says
+/// to treat these like "would block" and accept again. The listener is
+/// fine.
+pub(crate) fn is_accept_worth_retrying(err: &io::Error) -> bool {
+    const ENONET: i32 = 64;
+    const EPROTO: i32 = 71;
+    const ENOPROTOOPT: i32 = 92;
+    const EOPNOTSUPP: i32 = 95;
+    const ENETDOWN: i32 = 100;
+    const ENETUNREACH: i32 = 101;
+    const EHOSTDOWN: i32 = 112;
+    const EHOSTUNREACH: i32 = 113;
+    err.kind() == io::ErrorKind::ConnectionAborted
+        || matches!(
+            err.raw_os_error(),
+            Some(
+                ENONET
+                    | EPROTO
+                    | ENOPROTOOPT
+                    | EOPNOTSUPP
+                    | ENETDOWN
+                    | ENETUNREACH
+                    | EHOSTDOWN
+                    | EHOSTUNREACH
+            )
+        )
+}
+
 /// Whether `err` is the process or the system running out of descriptors,
 /// buffers or memory.
 pub(crate) fn is_out_of_resources(err: &io::Error) -> bool {
@@ -47,5 +76,15 @@ mod tests {
         assert_eq!(cvt(3_i32).unwrap(), 3);
         assert_eq!(cvt(0_isize).unwrap(), 0);
         assert!(cvt(-1_i64).is_err());
+    }
+
+    #[test]
+    fn a_connection_error_on_accept_is_retried_and_a_bad_listener_is_not() {
+        let retried =
+            [io::Error::from_raw_os_error(71), io::Error::from_raw_os_error(103)];
+        assert!(retried.iter().all(is_accept_worth_retrying)); // EPROTO, ECONNABORTED
+        let bad_fd = io::Error::from_raw_os_error(9);
+        assert!(!is_accept_worth_retrying(&bad_fd) && !is_out_of_resources(&bad_fd));
+        assert!(is_out_of_resources(&io::Error::from_raw_os_error(EMFILE)));
     }
 }

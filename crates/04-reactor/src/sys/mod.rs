@@ -29,8 +29,8 @@ pub(crate) use epoll::{
     epoll_delete, epoll_new, epoll_wait_for,
 };
 use errno::cvt;
-pub(crate) use errno::is_out_of_resources;
 use errno::retry;
+pub(crate) use errno::{is_accept_worth_retrying, is_out_of_resources};
 pub(crate) use eventfd::{eventfd_new, eventfd_reset, eventfd_signal};
 pub use poll::PollFd;
 pub(crate) use poll::{POLLERR, POLLHUP, POLLIN, POLLNVAL, poll_fds};
