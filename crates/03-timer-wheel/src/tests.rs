@@ -399,3 +399,34 @@ fn a_loop_without_timers_still_tells_the_time_and_sleeps() {
         assert!(event_loop.time() >= first + 0.04, "{first} then {}", event_loop.time());
     });
 }
+
+#[test]
+fn a_task_woken_while_the_loop_was_away_runs_before_the_simulated_clock_jumps() {
+    // A task woken from outside the running loop waits in the loop's list
+    // of wakes until the loop looks after its next park. On a simulated
+    // clock that park must not jump to the next deadline first: the woken
+    // task would then start late, at the main future's deadline.
+    let event_loop = simulated_loop();
+    let waker = Rc::new(RefCell::new(None::<std::task::Waker>));
+    let woke_at = Rc::new(Cell::new(None));
+    let (slot, record) = (Rc::clone(&waker), Rc::clone(&woke_at));
+    event_loop
+        .spawn(async move {
+            let mut parked = false;
+            std::future::poll_fn(|cx| {
+                if std::mem::replace(&mut parked, true) {
+                    return std::task::Poll::Ready(());
+                }
+                *slot.borrow_mut() = Some(cx.waker().clone());
+                std::task::Poll::Pending
+            })
+            .await;
+            sleep(Duration::from_millis(10)).await;
+            record.set(Some(get_running_loop().unwrap().time()));
+        })
+        .unwrap();
+    event_loop.run_until_complete(stepio_waker::yield_now()).unwrap(); // its first poll
+    waker.borrow_mut().take().expect("the task kept its waker").wake();
+    event_loop.run_until_complete(sleep(Duration::from_millis(100))).unwrap();
+    assert_eq!(woke_at.get(), Some(0.010));
+}
