@@ -34,9 +34,12 @@ where
     F: FnMut(TcpStream, SocketAddr) -> Fut,
     Fut: Future<Output = ()> + 'static,
 {
-    let event_loop = get_running_loop().map_err(io::Error::other)?;
+    // Weak: this future is one of the loop's tasks, and a strong handle
+    // here would keep the loop (its epoll, its eventfd, this listener)
+    // alive for ever if it were dropped without `close`.
+    let event_loop = get_running_loop().map_err(io::Error::other)?.downgrade();
     serve_with(listener, on_connection, move |connection| {
-        event_loop.spawn(connection).map(drop)
+        event_loop.upgrade().ok_or(LoopError::Closed)?.spawn(connection).map(drop)
     })
     .await
 }

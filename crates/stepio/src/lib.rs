@@ -132,8 +132,12 @@ where
     F: FnMut(TcpStream, SocketAddr) -> Fut,
     Fut: Future<Output = ()> + 'static,
 {
-    let event_loop = get_running_loop().map_err(io::Error::other)?;
-    let spawn = move |connection| event_loop.create_task(connection).map(drop);
+    // Weak, as in stage 4's `serve`: a strong handle in this task would keep
+    // a loop dropped without `close` alive, its descriptors open.
+    let event_loop = get_running_loop().map_err(io::Error::other)?.downgrade();
+    let spawn = move |connection| {
+        event_loop.upgrade().ok_or(LoopError::Closed)?.create_task(connection).map(drop)
+    };
     stepio_reactor::serve_with(listener, on_connection, spawn).await
 }
 // ANCHOR_END: serve
