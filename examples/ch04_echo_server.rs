@@ -16,7 +16,7 @@ use stepio_reactor::{TcpListener, TcpStream, serve};
 /// Sends back whatever the client sends, until it closes its side.
 async fn echo(mut stream: TcpStream, peer: SocketAddr, log: bool) {
     if log {
-        println!("{peer} connected");
+        stepio_reactor::log_line(format!("{peer} connected"));
     }
     let mut buf = [0; 4096];
     loop {
@@ -34,7 +34,7 @@ async fn echo(mut stream: TcpStream, peer: SocketAddr, log: bool) {
         }
     }
     if log {
-        println!("{peer} disconnected");
+        stepio_reactor::log_line(format!("{peer} disconnected"));
     }
 }
 // ANCHOR_END: echo

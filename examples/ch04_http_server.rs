@@ -94,7 +94,8 @@ async fn handle(mut stream: TcpStream, peer: SocketAddr, config: Config) {
 
 fn report(log: bool, peer: SocketAddr, what: &str) {
     if log {
-        println!("{peer} {what}");
+        // Not `println!`: a stdout that nobody reads would stop the loop.
+        stepio_reactor::log_line(format!("{peer} {what}"));
     }
 }
 

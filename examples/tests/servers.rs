@@ -3,9 +3,9 @@
 //! port, misbehaves at it, and checks that it answers or closes as it
 //! should, and goes on serving everyone else. Every wait is bounded.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -199,4 +199,33 @@ fn the_echo_server_echoes_and_survives_a_reset() {
     stream.read_exact(&mut echoed).unwrap();
     assert_eq!(&echoed, b"ping\n");
     assert!(server.is_running());
+}
+
+#[test]
+fn a_server_whose_stdout_nobody_reads_still_serves() {
+    // Its stdout is a pipe of which we read the first line (the address)
+    // and nothing more: the kernel keeps 64 KiB of it, and a line a
+    // request fills that within about a thousand requests. A loop that
+    // logged with `println!` would block there for good.
+    let mut child = Command::new(example_binary("ch04_http_server"))
+        .args(["--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let addr: SocketAddr =
+        first.trim().trim_start_matches("serving on http://").parse().unwrap();
+    for n in 0..5_000 {
+        let response =
+            exchange(addr, format!("GET /nowhere/{n} HTTP/1.1\r\n\r\n").as_bytes());
+        assert_eq!(status(&response), 404, "request {n}: {response}");
+    }
+    assert!(matches!(child.try_wait(), Ok(None)), "the server is still running");
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(stdout);
 }
