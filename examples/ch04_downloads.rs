@@ -30,11 +30,15 @@ pub const FILES: [&str; 4] = ["file1.bin", "file2.bin", "file3.bin", "file4.bin"
 /// The file server: `GET /fileN.bin` sends N chunks, one every 0.25 s.
 pub async fn file_server(listener: TcpListener) -> io::Result<()> {
     serve(listener, |mut stream, _peer| async move {
-        // The request head, up to its blank line.
+        // The request head, up to its blank line, and the path it asks for.
         let Some(request) = servers::read_request_head(&mut stream).await else { return };
+        let Some(path) = servers::get_path(&request) else {
+            let _ = stream.write_all(servers::BAD_REQUEST).await;
+            return;
+        };
         let chunks = FILES
             .iter()
-            .position(|file| request.starts_with(&format!("GET /{file} ")))
+            .position(|file| path.strip_prefix('/') == Some(file))
             .map_or(0, |index| index + 1);
         let status = if chunks == 0 { "404 Not Found" } else { "200 OK" };
         let head = format!(

@@ -43,7 +43,10 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(1);
 pub async fn site(listener: TcpListener) -> io::Result<()> {
     serve(listener, |mut stream, _peer| async move {
         let Some(request) = servers::read_request_head(&mut stream).await else { return };
-        let path = request.split_whitespace().nth(1).unwrap_or("/");
+        let Some(path) = servers::get_path(&request) else {
+            let _ = stream.write_all(servers::BAD_REQUEST).await;
+            return;
+        };
         let page = match path {
             "/" => Some(0),
             _ => path
