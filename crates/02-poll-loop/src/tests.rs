@@ -570,7 +570,8 @@ fn run_closes_the_loop_it_made() {
     assert!(output.is_closed());
 }
 
-/// A stage 5 stand-in: counts its runs, and checks it ran on its loop.
+/// A `Runnable` as a later stage queues through the extension points:
+/// counts its runs, and checks it ran on its loop.
 struct CountingRunnable {
     runs: std::sync::atomic::AtomicUsize,
     scheduler: crate::Scheduler,

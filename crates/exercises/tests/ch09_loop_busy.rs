@@ -18,19 +18,8 @@ use stepio_tasks::create_task;
 use stepio_timer_wheel::{Clock, LoopTime, event_loop_with, sleep};
 
 use crate::ch09_loop_busy::busy_and_parked;
+use crate::support::trace::{at, ms, poll};
 use crate::support::within;
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-fn at(millis: u64, event: TraceEvent) -> Record {
-    Record { at: ms(millis), event }
-}
-
-fn poll(task: u64, from: u64, to: u64) -> [Record; 2] {
-    [at(from, TraceEvent::PollStart { task }), at(to, TraceEvent::PollEnd { task })]
-}
 
 fn park(from: u64, to: u64) -> [Record; 2] {
     [at(from, TraceEvent::Parked { timeout: None }), at(to, TraceEvent::Unparked)]

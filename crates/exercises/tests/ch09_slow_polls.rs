@@ -8,35 +8,13 @@ include!(concat!(env!("OUT_DIR"), "/code_ch09_slow_polls.rs"));
 #[allow(dead_code, unused_imports)] // not every exercise uses every helper
 mod support;
 
-use std::panic::Location;
 use std::time::Duration;
 
-use stepio::trace::Record;
 use stepio::{EventLoop, LoopDebug, Trace, TraceEvent};
 use stepio_tasks::create_task;
 
 use crate::ch09_slow_polls::{SlowPoll, slow_polls};
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-fn at(millis: u64, event: TraceEvent) -> Record {
-    Record { at: ms(millis), event }
-}
-
-fn spawned(task: u64, name: &str) -> TraceEvent {
-    TraceEvent::Spawned {
-        task,
-        name: name.to_owned(),
-        future: "f",
-        location: Location::caller(),
-    }
-}
-
-fn poll(task: u64, from: u64, to: u64) -> [Record; 2] {
-    [at(from, TraceEvent::PollStart { task }), at(to, TraceEvent::PollEnd { task })]
-}
+use crate::support::trace::{at, ms, poll, spawned};
 
 fn slow(task: &str, start: u64, took: u64) -> SlowPoll {
     SlowPoll { task: task.to_owned(), start: ms(start), took: ms(took) }

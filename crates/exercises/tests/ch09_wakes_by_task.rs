@@ -8,32 +8,14 @@ include!(concat!(env!("OUT_DIR"), "/code_ch09_wakes_by_task.rs"));
 #[allow(dead_code, unused_imports)] // not every exercise uses every helper
 mod support;
 
-use std::panic::Location;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use stepio::trace::Record;
 use stepio::{Trace, TraceEvent, create_task, run_traced, to_thread, yield_now};
 
 use crate::ch09_wakes_by_task::{WakeCount, wakes_by_task};
+use crate::support::trace::{at, ms, spawned};
 use crate::support::within;
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-fn at(millis: u64, event: TraceEvent) -> Record {
-    Record { at: ms(millis), event }
-}
-
-fn spawned(task: u64, name: &str) -> TraceEvent {
-    TraceEvent::Spawned {
-        task,
-        name: name.to_owned(),
-        future: "f",
-        location: Location::caller(),
-    }
-}
 
 fn renamed(task: u64, name: &str) -> TraceEvent {
     TraceEvent::Renamed { task, name: name.to_owned() }

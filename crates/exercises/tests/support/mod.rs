@@ -1,5 +1,7 @@
 //! What the checks share.
 
+pub mod trace;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
