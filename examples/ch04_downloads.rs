@@ -16,6 +16,7 @@ use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use stepio_examples::http::{Connection, Limits, Next, Response, Status};
 use stepio_examples::servers;
 use stepio_reactor::{TcpListener, TcpStream, serve};
 use stepio_timer_wheel::sleep;
@@ -29,22 +30,28 @@ pub const FILES: [&str; 4] = ["file1.bin", "file2.bin", "file3.bin", "file4.bin"
 // ANCHOR: file_server
 /// The file server: `GET /fileN.bin` sends N chunks, one every 0.25 s.
 pub async fn file_server(listener: TcpListener) -> io::Result<()> {
-    serve(listener, |mut stream, _peer| async move {
-        // The request head, up to its blank line, and the path it asks for.
-        let Some(request) = servers::read_request_head(&mut stream).await else { return };
-        let Some(path) = servers::get_path(&request) else {
-            let _ = stream.write_all(servers::BAD_REQUEST).await;
-            return;
+    serve(listener, |stream, _peer| async move {
+        // One request a connection, read by the examples' shared reader.
+        let mut connection = Connection::new(stream, Limits::default());
+        let path = match connection.next_request().await {
+            Next::Request(request) if request.head.method == "GET" => request.head.path,
+            Next::Request(_) => {
+                return connection.refuse(Status::METHOD_NOT_ALLOWED).await;
+            }
+            Next::Refuse(status) => return connection.refuse(status).await,
+            Next::Closed(_) => return,
         };
         let chunks = FILES
             .iter()
             .position(|file| path.strip_prefix('/') == Some(file))
             .map_or(0, |index| index + 1);
-        let status = if chunks == 0 { "404 Not Found" } else { "200 OK" };
-        let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            chunks * CHUNK
-        );
+        let status = if chunks == 0 { Status::NOT_FOUND } else { Status::OK };
+        let response = Response {
+            content_type: "application/octet-stream",
+            ..Response::html(status, String::new())
+        };
+        let head = response.head(chunks * CHUNK, false);
+        let stream = connection.stream();
         if stream.write_all(head.as_bytes()).await.is_err() {
             return;
         }

@@ -28,6 +28,7 @@ use stepio::sync::Queue;
 use stepio::{
     TcpListener, TcpStream, create_task, gather_tasks, serve, sleep, to_thread, wait_for,
 };
+use stepio_examples::http::{Connection, Limits, Next, Response, Status};
 use stepio_examples::servers;
 
 const PAGES: usize = 13;
@@ -41,12 +42,17 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(1);
 /// page takes 0.1 s, page 5 takes 0.5 s, and page 7 takes 5 s (longer than
 /// the crawler waits).
 pub async fn site(listener: TcpListener) -> io::Result<()> {
-    serve(listener, |mut stream, _peer| async move {
-        let Some(request) = servers::read_request_head(&mut stream).await else { return };
-        let Some(path) = servers::get_path(&request) else {
-            let _ = stream.write_all(servers::BAD_REQUEST).await;
-            return;
+    serve(listener, |stream, _peer| async move {
+        let mut connection = Connection::new(stream, Limits::default());
+        let request = match connection.next_request().await {
+            Next::Request(request) if request.head.method == "GET" => request,
+            Next::Request(_) => {
+                return connection.refuse(Status::METHOD_NOT_ALLOWED).await;
+            }
+            Next::Refuse(status) => return connection.refuse(status).await,
+            Next::Closed(_) => return,
         };
+        let path = &*request.head.path;
         let page = match path {
             "/" => Some(0),
             _ => path
@@ -55,7 +61,7 @@ pub async fn site(listener: TcpListener) -> io::Result<()> {
                 .filter(|&n| (1..PAGES).contains(&n)),
         };
         let (status, body) = match page {
-            None => ("404 Not Found", "<h1>Not found</h1>".to_owned()),
+            None => (Status::NOT_FOUND, "<h1>Not found</h1>".to_owned()),
             Some(n) => {
                 let delay = match n {
                     5 => 500,
@@ -76,15 +82,11 @@ pub async fn site(listener: TcpListener) -> io::Result<()> {
                     .iter()
                     .map(|link| format!("<a href=\"{link}\">{link}</a>\n"))
                     .collect();
-                ("200 OK", format!("<h1>Page {n}</h1>\n{anchors}"))
+                (Status::OK, format!("<h1>Page {n}</h1>\n{anchors}"))
             }
         };
-        let response = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
-             Connection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let _ = stream.write_all(response.as_bytes()).await;
+        // One request a connection: the crawler asks for no more.
+        let _ = connection.respond(&Response::html(status, body), false).await;
     })
     .await
 }

@@ -17,6 +17,7 @@ pub mod book;
 pub mod cli;
 pub mod compare;
 pub mod cpu;
+pub mod http;
 pub mod json;
 pub mod polls;
 pub mod servers;

@@ -8,64 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
-use std::time::Duration;
 
-use stepio_reactor::{TcpListener, TcpStream};
-use stepio_timer_wheel::timeout;
-
-/// How long a client of the small servers has to send its request head.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// The longest request head the small servers read.
-pub const MAX_HEAD: usize = 8192;
-
-/// Reads a request's head, up to and with its blank line; bytes after it
-/// (a body sent with the head) are left unread. `None` if the peer closed
-/// or failed first, sent more than [`MAX_HEAD`] bytes without a blank
-/// line, or took longer than [`HEAD_TIMEOUT`]. The small servers of the
-/// examples (chapter 4's file server, chapter 8's site) route on it.
-pub async fn read_request_head(stream: &mut TcpStream) -> Option<String> {
-    read_request_head_within(stream, HEAD_TIMEOUT).await
-}
-
-/// [`read_request_head`], with `limit` in place of [`HEAD_TIMEOUT`].
-pub async fn read_request_head_within(
-    stream: &mut TcpStream,
-    limit: Duration,
-) -> Option<String> {
-    let read = async {
-        let mut request = Vec::new();
-        let mut buf = [0; 1024];
-        loop {
-            if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
-                request.truncate(end + 4);
-                return Some(String::from_utf8_lossy(&request).into_owned());
-            }
-            if request.len() > MAX_HEAD {
-                return None;
-            }
-            match stream.read(&mut buf).await {
-                Ok(0) | Err(_) => return None,
-                Ok(n) => request.extend_from_slice(&buf[..n]),
-            }
-        }
-    };
-    timeout(limit, read).await.ok().flatten()
-}
-
-/// The path of a `GET` request: `Some` only when the head's first line is
-/// `GET <path> HTTP/1.0` or `HTTP/1.1`, with a path that starts with `/`.
-pub fn get_path(head: &str) -> Option<&str> {
-    let line = head.split("\r\n").next()?;
-    match line.split(' ').collect::<Vec<_>>()[..] {
-        ["GET", path, "HTTP/1.0" | "HTTP/1.1"] if path.starts_with('/') => Some(path),
-        _ => None,
-    }
-}
-
-/// The whole answer to a request the small servers cannot read.
-pub const BAD_REQUEST: &[u8] =
-    b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+use stepio_reactor::TcpListener;
 
 /// Binds a listener on a free loopback port, on a new thread with a loop
 /// of its own, and runs `serve(listener)` there for as long as the process
@@ -203,58 +147,5 @@ impl Drop for ServerProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::io::Write;
-
-    use super::*;
-
-    /// What the server side reads of `sent`, from a client that keeps the
-    /// connection open until the read is over; 300 ms to read it.
-    fn head_of(sent: Vec<u8>) -> Option<String> {
-        stepio_reactor::run(async move {
-            let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
-            let addr = listener.local_addr().unwrap();
-            let (done, wait) = mpsc::channel::<()>();
-            let client = thread::spawn(move || {
-                let mut client = std::net::TcpStream::connect(addr).unwrap();
-                client.write_all(&sent).unwrap();
-                let _ = wait.recv();
-            });
-            let (mut stream, _) = listener.accept().await.unwrap();
-            let head =
-                read_request_head_within(&mut stream, Duration::from_millis(300)).await;
-            done.send(()).unwrap();
-            client.join().unwrap();
-            head
-        })
-        .unwrap()
-    }
-
-    #[test]
-    fn a_head_sent_with_its_body_is_read_up_to_its_blank_line() {
-        let head = "POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\n";
-        assert_eq!(head_of(format!("{head}body").into_bytes()).as_deref(), Some(head));
-    }
-
-    #[test]
-    fn an_endless_head_and_a_silent_client_get_nothing() {
-        assert_eq!(head_of(vec![b'a'; MAX_HEAD + 100]), None); // no blank line
-        assert_eq!(head_of(b"GET / HTTP/1.1\r\n".to_vec()), None); // then silence
-    }
-
-    #[test]
-    fn only_a_get_with_a_path_and_a_version_has_a_path() {
-        assert_eq!(get_path("GET /page/3 HTTP/1.1\r\nHost: x\r\n\r\n"), Some("/page/3"));
-        assert_eq!(get_path("GET / HTTP/1.0\r\n\r\n"), Some("/"));
-        for bad in
-            ["garbage\r\n\r\n", "POST / HTTP/1.1\r\n\r\n", "GET page HTTP/1.1\r\n\r\n"]
-        {
-            assert_eq!(get_path(bad), None, "{bad:?}");
-        }
-        assert_eq!(get_path("GET / HTTP/9.9\r\n\r\n"), None);
     }
 }

@@ -28,16 +28,47 @@ fn connect(addr: SocketAddr) -> TcpStream {
     stream
 }
 
-/// Sends `request` as is, and reads the whole response (the server closes
-/// every connection after its response).
+/// Sends `request` as is on a new connection, and reads one response.
 fn exchange(addr: SocketAddr, request: &[u8]) -> String {
     let mut stream = connect(addr);
     stream.write_all(request).unwrap();
+    read_response(&mut stream).expect("the server closed without an answer")
+}
+
+/// Reads one response, head and `Content-Length` body; `None` if the
+/// server closes the connection first.
+fn read_response(stream: &mut TcpStream) -> Option<String> {
     let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .expect("the server neither answered nor closed in time");
-    String::from_utf8(response).unwrap()
+    let mut byte = [0];
+    while !response.ends_with(b"\r\n\r\n") {
+        let n = stream
+            .read(&mut byte)
+            .expect("the server neither answered nor closed in time");
+        if n == 0 {
+            assert!(response.is_empty(), "closed mid-response: {response:?}");
+            return None;
+        }
+        response.push(byte[0]);
+    }
+    let head = String::from_utf8(response.clone()).unwrap();
+    let length: usize = head
+        .split("\r\n")
+        .find_map(|line| line.strip_prefix("Content-Length: "))
+        .unwrap_or_else(|| panic!("no Content-Length in {head}"))
+        .parse()
+        .unwrap();
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).unwrap();
+    response.extend_from_slice(&body);
+    Some(String::from_utf8(response).unwrap())
+}
+
+/// Whether the server closes `stream` (within PATIENCE) without sending more.
+fn is_closed_by_server(stream: &mut TcpStream) -> bool {
+    let mut rest = Vec::new();
+    stream.read_to_end(&mut rest).expect("the server did not close in time");
+    assert_eq!(rest, b"", "{}", String::from_utf8_lossy(&rest));
+    true
 }
 
 fn status(response: &str) -> u16 {
@@ -77,19 +108,29 @@ fn good_requests_get_their_pages() {
 #[test]
 fn bad_requests_get_clear_answers() {
     let mut server = http_server(&[]);
-    let big_header = format!("GET / HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(9000));
-    let cases: [(&[u8], u16); 11] = [
+    let big_header =
+        format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "a".repeat(9000));
+    let cases: [(&[u8], u16); 20] = [
         (b"HELLO\r\n\r\n", 400),
-        (b"get / HTTP/1.1\r\n\r\n", 400),
-        (b"GET /\xff\xfe HTTP/1.1\r\n\r\n", 400),
+        (b"get / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        (b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n", 400),
         (b"GET /\r\n\r\n", 400),
-        (b"GET / HTTP/9.9\r\n\r\n", 400),
         (b"GET / HTTP/1.1\r\nno colon\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\n\r\n", 400),
+        (b"GET /hello/a\0b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: twelve\r\n\r\n", 400),
+        (b"POST / HTTP/1.1\r\nHost: x\r\n\r\n", 411),
+        (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n", 413),
         (big_header.as_bytes(), 431),
-        (b"GET /nowhere HTTP/1.1\r\n\r\n", 404),
-        (b"GET /hello/ HTTP/1.1\r\n\r\n", 404),
-        (b"GET /hello/a/b HTTP/1.1\r\n\r\n", 404),
-        (b"POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 405),
+        (b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
+        (b"GET / HTTP/9.9\r\nHost: x\r\n\r\n", 505),
+        (b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+        (b"GET /hello/ HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+        (b"GET /hello/a/b HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+        (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 405),
+        (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", 405),
+        (b"GET / HTTP/1.0\r\n\r\n", 200),
     ];
     for (request, expected) in cases {
         let response = exchange(server.addr, request);
@@ -101,8 +142,55 @@ fn bad_requests_get_clear_answers() {
     }
     assert!(server.is_running());
     assert_eq!(
-        status(&exchange(server.addr, b"GET /hello/still-here HTTP/1.1\r\n\r\n")),
+        status(&exchange(
+            server.addr,
+            b"GET /hello/still-here HTTP/1.1\r\nHost: x\r\n\r\n"
+        )),
         200
+    );
+}
+
+#[test]
+fn connections_are_kept_alive_as_the_client_asks() {
+    let server = http_server(&["--max-requests", "4", "--idle-timeout-ms", "300"]);
+    let mut stream = connect(server.addr);
+    // Two requests one after the other, then two sent at once: four
+    // answers on one connection, the fourth (the cap) closing it.
+    for n in 0..2 {
+        stream
+            .write_all(format!("GET /nowhere/{n} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+            .unwrap();
+        let response = read_response(&mut stream).unwrap();
+        assert!(response.contains("\r\nConnection: keep-alive\r\n"), "{response}");
+    }
+    stream
+        .write_all(
+            b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n",
+        )
+        .unwrap();
+    assert!(read_response(&mut stream).unwrap().contains("keep-alive"));
+    let last = read_response(&mut stream).unwrap();
+    assert!(last.contains("\r\nConnection: close\r\n"), "{last}");
+    assert!(is_closed_by_server(&mut stream));
+    // `Connection: close` is honoured, and so is HTTP/1.0's default.
+    for request in [
+        &b"GET /hello/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"[..],
+        b"GET /hello/x HTTP/1.0\r\n\r\n",
+    ] {
+        let mut stream = connect(server.addr);
+        stream.write_all(request).unwrap();
+        let response = read_response(&mut stream).unwrap();
+        assert_eq!(status(&response), 200);
+        assert!(response.contains("\r\nConnection: close\r\n"), "{response}");
+        assert!(is_closed_by_server(&mut stream));
+    }
+    // HTTP/1.0 may ask to keep it; then a connection left idle is closed.
+    let mut stream = connect(server.addr);
+    stream.write_all(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").unwrap();
+    assert!(read_response(&mut stream).unwrap().contains("keep-alive"));
+    assert!(
+        read_response(&mut stream).is_none(),
+        "an idle connection is closed in silence"
     );
 }
 
@@ -115,14 +203,15 @@ fn a_slow_client_is_disconnected_and_the_others_are_served() {
     let mut slow = connect(server.addr);
     slow.write_all(b"GET / HTT").unwrap();
     // Meanwhile another client is served as usual.
-    let response = exchange(server.addr, b"GET /hello/patient HTTP/1.1\r\n\r\n");
+    let response =
+        exchange(server.addr, b"GET /hello/patient HTTP/1.1\r\nHost: x\r\n\r\n");
     assert_eq!(status(&response), 200);
-    let mut rest = Vec::new();
-    let n = slow
-        .read_to_end(&mut rest)
-        .expect("the slow client was not disconnected in time");
-    assert_eq!(n, 0, "the slow client got an answer: {}", String::from_utf8_lossy(&rest));
-    wait_for_line("the server", "too slow", || server.stdout());
+    // It is told why, and disconnected.
+    let answer = read_response(&mut slow).expect("the slow client got no answer");
+    assert_eq!(status(&answer), 408, "{answer}");
+    assert!(answer.contains("\r\nConnection: close\r\n"), "{answer}");
+    assert!(is_closed_by_server(&mut slow));
+    wait_for_line("the server", "408 Request Timeout", || server.stdout());
 }
 
 #[test]
@@ -133,13 +222,13 @@ fn a_client_that_resets_mid_response_is_forgotten() {
     // server waits its 0.5 s: its response meets a dead connection.
     stepio_reactor::run(async move {
         let mut stream = stepio_reactor::TcpStream::connect(addr).await.unwrap();
-        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+        stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
         stream.set_linger(Some(Duration::ZERO)).unwrap();
     })
     .unwrap();
     wait_for_line("the server", "200 not sent", || server.stdout());
     assert!(server.is_running());
-    assert_eq!(status(&exchange(addr, b"GET / HTTP/1.1\r\n\r\n")), 200);
+    assert_eq!(status(&exchange(addr, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")), 200);
 }
 
 #[test]
@@ -178,7 +267,7 @@ fn out_of_file_descriptors_the_server_backs_off_and_recovers() {
     assert!(server.is_running());
     // The clients leave; their descriptors come back; service resumes.
     drop(clients);
-    let response = exchange(server.addr, b"GET /hello/again HTTP/1.1\r\n\r\n");
+    let response = exchange(server.addr, b"GET /hello/again HTTP/1.1\r\nHost: x\r\n\r\n");
     assert_eq!(status(&response), 200, "{response}");
 }
 
@@ -220,8 +309,10 @@ fn a_server_whose_stdout_nobody_reads_still_serves() {
     let addr: SocketAddr =
         first.trim().trim_start_matches("serving on http://").parse().unwrap();
     for n in 0..5_000 {
-        let response =
-            exchange(addr, format!("GET /nowhere/{n} HTTP/1.1\r\n\r\n").as_bytes());
+        let response = exchange(
+            addr,
+            format!("GET /nowhere/{n} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
+        );
         assert_eq!(status(&response), 404, "request {n}: {response}");
     }
     assert!(matches!(child.try_wait(), Ok(None)), "the server is still running");

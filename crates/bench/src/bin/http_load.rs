@@ -31,7 +31,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let addr: SocketAddr = args
         .first()
-        .ok_or("usage: http_load ADDR [--connections N] [--seconds S] [--path P] [--close]")?
+        .ok_or(
+            "usage: http_load ADDR [--connections N] [--seconds S] [--path P] [--close]",
+        )?
         .parse()?;
     if !addr.ip().is_loopback() {
         return Err("http_load only loads servers on loopback".into());
@@ -43,7 +45,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let until = Instant::now() + Duration::from_secs_f64(seconds);
     let start = Instant::now();
     let counts = stepio::run(gather(
-        (0..connections).map(|_| client(addr, path.clone(), close, until)).collect::<Vec<_>>(),
+        (0..connections)
+            .map(|_| client(addr, path.clone(), close, until))
+            .collect::<Vec<_>>(),
     ))?
     .map_err(|err| format!("a client task failed: {err}"))?;
     let secs = start.elapsed().as_secs_f64();
@@ -68,7 +72,9 @@ async fn client(
     until: Instant,
 ) -> std::io::Result<u64> {
     let connection = if close { "close" } else { "keep-alive" };
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: {connection}\r\n\r\n");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: {connection}\r\n\r\n"
+    );
     let mut answered = 0;
     let mut stream = None;
     let mut buf = vec![0; 64 * 1024];
@@ -90,7 +96,9 @@ async fn client(
             }
         };
         if !done {
-            return Err(std::io::Error::other("the server closed before its response ended"));
+            return Err(std::io::Error::other(
+                "the server closed before its response ended",
+            ));
         }
         answered += 1;
         let closes = close || find(&response, b"\r\nConnection: close\r\n").is_some();
@@ -110,7 +118,8 @@ fn response_complete(response: &[u8]) -> bool {
         .split("\r\n")
         .find_map(|line| {
             let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse().ok())?
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
         })
         .unwrap_or(0);
     response.len() >= end + 4 + length
