@@ -183,6 +183,7 @@ pub fn parse_head(head: &[u8], max_body: usize) -> Result<Head, Status> {
     }
     Ok(head)
 }
+// ANCHOR_END: parse
 
 /// The lines of `head`, split at each CRLF.
 fn split_lines(head: &[u8]) -> impl Iterator<Item = &[u8]> {
@@ -253,7 +254,6 @@ fn parse_header_line(line: &[u8]) -> Result<(String, String), Status> {
 fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
-// ANCHOR_END: parse
 
 /// What [`Connection::next_request`] found.
 #[derive(Debug)]
@@ -278,13 +278,13 @@ pub struct Connection {
     served: u32,
 }
 
-// ANCHOR: connection
 impl Connection {
     /// A connection on `stream`, read within `limits`.
     pub fn new(stream: TcpStream, limits: Limits) -> Connection {
         Connection { stream, limits, buffered: Vec::new(), served: 0 }
     }
 
+    // ANCHOR: next_request
     /// Reads the next request. The first must begin within the read
     /// timeout, the next ones within the idle timeout; once begun, each must
     /// be whole within the read timeout.
@@ -303,6 +303,8 @@ impl Connection {
             Ok(next) => next,
         }
     }
+
+    // ANCHOR_END: next_request
 
     /// Whether the response to `request` may keep the connection open.
     pub fn keep_alive(&self, request: &Request) -> bool {
@@ -335,6 +337,7 @@ impl Connection {
         &mut self.stream
     }
 
+    // ANCHOR: close
     /// Closes the connection. When the client may still be sending (a
     /// refused request, or requests sent ahead), it first stops writing and
     /// reads what comes, for a second at most: closing a socket with unread
@@ -356,7 +359,7 @@ impl Connection {
             let _ = timeout(Duration::from_secs(1), drain).await;
         }
     }
-    // ANCHOR_END: connection
+    // ANCHOR_END: close
 
     /// Reads more bytes into the buffer; an error at end of stream.
     async fn fill(&mut self) -> io::Result<()> {
