@@ -50,7 +50,8 @@
 //! - `source`: `Source`, a registered fd, and the readiness protocol.
 //! - [`net`]: `TcpListener`, `TcpStream` and its halves.
 //! - [`server`]: `serve`, an accept loop with a task per connection.
-//! - `log`: [`log_line`], logging from the loop that never blocks it.
+//! - `log`: [`log_line`] and [`log_error`], logging from the loop that
+//!   never blocks it.
 //!
 //! ## What this stage deliberately leaves out
 //!
@@ -75,7 +76,7 @@ use std::future::Future;
 use stepio_poll_loop::{EventLoop, LoopError};
 use stepio_timer_wheel::Clock;
 
-pub use log::log_line;
+pub use log::{log_error, log_line};
 pub use net::{ReadHalf, TcpListener, TcpStream, WriteHalf, is_out_of_resources};
 pub use reactor::{Direction, IoReady, Reactor, Registry, Token, WakeFd};
 pub use server::{serve, serve_with};

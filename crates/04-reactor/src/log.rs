@@ -7,7 +7,8 @@
 //! queue. When the queue is full the line is dropped and counted, and the
 //! writer says how many were lost once it can write again. Lines still
 //! queued when the process ends are lost too: this is for servers, which
-//! run until stopped.
+//! run until stopped. [`log_error`] does the same for stderr, which can be
+//! a pipe nobody reads just as well.
 
 use std::io::Write;
 use std::sync::OnceLock;
@@ -18,29 +19,31 @@ use std::thread;
 /// Lines that may wait for the writer thread.
 const QUEUE: usize = 4_096;
 
-/// Lines dropped since the writer last wrote.
-static DROPPED: AtomicU64 = AtomicU64::new(0);
+/// Where a line goes.
+#[derive(Clone, Copy)]
+enum Stream {
+    Out,
+    Err,
+}
+
+/// Lines dropped since the writer last wrote, for stdout and stderr.
+static DROPPED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 
 /// The queue to the writer thread, started at the first line.
-fn queue() -> Option<&'static SyncSender<String>> {
-    static QUEUE_TO_WRITER: OnceLock<Option<SyncSender<String>>> = OnceLock::new();
+fn queue() -> Option<&'static SyncSender<(Stream, String)>> {
+    static QUEUE_TO_WRITER: OnceLock<Option<SyncSender<(Stream, String)>>> =
+        OnceLock::new();
     QUEUE_TO_WRITER
         .get_or_init(|| {
-            let (sender, lines) = sync_channel::<String>(QUEUE);
+            let (sender, lines) = sync_channel::<(Stream, String)>(QUEUE);
             let writer =
                 thread::Builder::new().name("stepio-log".into()).spawn(move || {
-                    for line in lines {
+                    for (stream, line) in lines {
                         // Blocking here is the point: this thread, not the loop's.
-                        let mut out = std::io::stdout().lock();
-                        let dropped = DROPPED.swap(0, Ordering::Relaxed);
-                        if dropped > 0 {
-                            let _ = writeln!(
-                                out,
-                                "({dropped} log lines dropped: stdout was full)"
-                            );
-                        }
-                        let _ = writeln!(out, "{line}");
-                        let _ = out.flush();
+                        let _ = match stream {
+                            Stream::Out => write(std::io::stdout().lock(), stream, &line),
+                            Stream::Err => write(std::io::stderr().lock(), stream, &line),
+                        };
                     }
                 });
             writer.ok().map(|_| sender)
@@ -48,15 +51,36 @@ fn queue() -> Option<&'static SyncSender<String>> {
         .as_ref()
 }
 
+/// Writes `line`, after the count of lines dropped before it.
+fn write(mut out: impl Write, stream: Stream, line: &str) -> std::io::Result<()> {
+    let dropped = DROPPED[stream as usize].swap(0, Ordering::Relaxed);
+    if dropped > 0 {
+        writeln!(out, "({dropped} log lines dropped: the output was full)")?;
+    }
+    writeln!(out, "{line}")?;
+    out.flush()
+}
+
+fn send(stream: Stream, line: String) {
+    let full = match queue() {
+        Some(queue) => {
+            matches!(queue.try_send((stream, line)), Err(TrySendError::Full(_)))
+        }
+        None => true, // no thread could be started
+    };
+    if full {
+        DROPPED[stream as usize].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// Logs `line` on stdout without ever waiting: from the loop's thread, the
 /// way to report each connection or request. If stdout is not keeping up,
 /// the line is dropped and counted instead.
 pub fn log_line(line: impl Into<String>) {
-    let Some(queue) = queue() else {
-        DROPPED.fetch_add(1, Ordering::Relaxed); // no thread could be started
-        return;
-    };
-    if let Err(TrySendError::Full(_)) = queue.try_send(line.into()) {
-        DROPPED.fetch_add(1, Ordering::Relaxed);
-    }
+    send(Stream::Out, line.into());
+}
+
+/// [`log_line`], on stderr: for errors the loop reports and goes on.
+pub fn log_error(line: impl Into<String>) {
+    send(Stream::Err, line.into());
 }

@@ -23,7 +23,8 @@ pub const ACCEPT_RETRY_DELAY: Duration = Duration::from_millis(100);
 /// When `accept` fails for lack of resources (`EMFILE` and friends), the
 /// connection stays queued in the kernel and the listener stays readable,
 /// so accepting again at once would fail again at once, for ever: a busy
-/// loop. `serve` reports it on stderr and waits [`ACCEPT_RETRY_DELAY`]
+/// loop. `serve` reports it on stderr (with [`log_error`](crate::log_error),
+/// once a second at most) and waits [`ACCEPT_RETRY_DELAY`]
 /// instead; connections that finish meanwhile free descriptors.
 ///
 /// # Errors
@@ -71,10 +72,11 @@ where
             Err(err) if is_out_of_resources(&err) => {
                 tries += 1;
                 if reported.is_none_or(|at| at.elapsed() >= Duration::from_secs(1)) {
-                    eprintln!(
+                    // Never `eprintln!`: a stderr nobody reads would stop the loop.
+                    crate::log_error(format!(
                         "accept: {err}; accepting again every {ACCEPT_RETRY_DELAY:?} \
                          ({tries} tries so far)"
-                    );
+                    ));
                     reported = Some(Instant::now());
                 }
                 sleep(ACCEPT_RETRY_DELAY).await;
