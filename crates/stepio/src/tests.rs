@@ -111,6 +111,29 @@ fn a_waiter_cancelled_after_the_lock_was_handed_to_it_hands_it_on() {
     });
 }
 
+#[test]
+fn a_lock_being_handed_to_a_waiter_is_not_locked_until_it_runs() {
+    simulate(async {
+        let lock = Lock::new();
+        let guard = lock.lock().await;
+        let waiter = create_task({
+            let lock = lock.clone();
+            async move {
+                let _guard = lock.lock().await;
+                lock.locked()
+            }
+        });
+        sleep(ms(1)).await;
+        drop(guard);
+        // As asyncio's: released, and not yet taken by the waiter...
+        assert!(!lock.locked());
+        // ...but promised to it: a newcomer does not get in first.
+        assert!(lock.try_lock().is_none());
+        assert!(waiter.await.unwrap(), "locked while the waiter holds it");
+        assert!(!lock.locked());
+    });
+}
+
 // ------------------------------------------------------------- Semaphore
 
 #[test]
@@ -325,6 +348,33 @@ fn a_putter_cancelled_while_waiting_puts_nothing() {
         assert_eq!(queue.get().await, 1);
         after.await.unwrap();
         assert_eq!(queue.get_nowait(), Ok(3), "2 was never put");
+        assert_eq!(queue.get_nowait(), Err(QueueEmpty));
+    });
+}
+
+#[test]
+fn a_putter_cancelled_after_room_was_kept_for_it_puts_nothing() {
+    simulate(async {
+        let queue = Queue::new(1);
+        queue.put_nowait("first").unwrap();
+        let blocked = create_task({
+            let queue = queue.clone();
+            async move { queue.put("second").await }
+        });
+        let after = create_task({
+            let queue = queue.clone();
+            async move { queue.put("third").await }
+        });
+        sleep(ms(1)).await; // both wait
+        // A get makes room and keeps it for `blocked`; cancelled before it
+        // runs, `blocked` puts nothing (a retry would not duplicate), and
+        // the room goes to `after`.
+        assert_eq!(queue.get_nowait(), Ok("first"));
+        assert_eq!(queue.put_nowait("barging"), Err(QueueFull("barging")));
+        blocked.cancel();
+        assert!(blocked.await.unwrap_err().is_cancelled());
+        after.await.unwrap();
+        assert_eq!(queue.get_nowait(), Ok("third"));
         assert_eq!(queue.get_nowait(), Err(QueueEmpty));
     });
 }

@@ -1,6 +1,6 @@
 //! `Queue`: a FIFO queue between tasks, bounded or not.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
@@ -16,9 +16,12 @@ struct Inner<T> {
     maxsize: usize,
     /// Waiting in `get`: a `put` hands its item straight to the first.
     getters: WaitList<T>,
-    /// Waiting in `put`, each with its item: a `get` that makes room lets
-    /// the first one's item in.
-    putters: WaitList<T>,
+    /// Waiting in `put`: a `get` that makes room keeps it for the first
+    /// one, which puts its item when it runs (as asyncio's putter does).
+    putters: WaitList<()>,
+    /// Places kept for putters that were told of room and have not run
+    /// yet: nobody else may take them.
+    reserved: usize,
     /// Items put and not yet marked done with `task_done`.
     unfinished: usize,
     /// Waiting in `join` for `unfinished` to reach 0.
@@ -35,8 +38,10 @@ struct Inner<T> {
 ///   tasks wait goes straight to the first), and so are putters.
 /// - **Cancellation-safe**: a getter cancelled after an item was handed to
 ///   it gives the item back (to the next getter, or the front of the
-///   queue); a putter cancelled while it waits puts nothing. No item is
-///   lost or duplicated.
+///   queue). A putter cancelled while it waits puts nothing, even when
+///   room was kept for it and it had not run yet (the room goes to the
+///   next putter), as in asyncio: a cancelled `put` never put its item,
+///   so putting it again cannot make a duplicate. No item is lost either.
 /// - [`task_done`](Queue::task_done) and [`join`](Queue::join) count the
 ///   items not yet processed, as asyncio's.
 pub struct Queue<T> {
@@ -93,6 +98,7 @@ impl<T> Queue<T> {
                 maxsize,
                 getters: WaitList::new(),
                 putters: WaitList::new(),
+                reserved: 0,
                 unfinished: 0,
                 joiners: WaitList::new(),
             })),
@@ -126,17 +132,17 @@ impl<T> Queue<T> {
     /// # Errors
     ///
     /// [`QueueFull`] with the item if the queue is full, or if putters are
-    /// already waiting (they come first).
+    /// already waiting or a place is kept for one (they come first).
     pub fn put_nowait(&self, item: T) -> Result<(), QueueFull<T>> {
         let mut inner = self.inner.borrow_mut();
-        let full = inner.maxsize > 0 && inner.items.len() >= inner.maxsize;
+        let taken = inner.items.len() + inner.reserved;
+        let full = inner.maxsize > 0 && taken >= inner.maxsize;
         if full || !inner.putters.is_empty() {
             return Err(QueueFull(item));
         }
-        inner.unfinished += 1;
-        let woken = deliver(&mut inner, item);
+        let getter = put_now(&mut inner, item);
         drop(inner);
-        if let Some(getter) = woken {
+        if let Some(getter) = getter {
             wake(&getter);
         }
         Ok(())
@@ -151,18 +157,8 @@ impl<T> Queue<T> {
     pub fn get_nowait(&self) -> Result<T, QueueEmpty> {
         let mut inner = self.inner.borrow_mut();
         let item = inner.items.pop_front().ok_or(QueueEmpty)?;
-        // Room for the first waiting putter's item.
-        let admitted = inner.putters.pop();
-        if let Some(putter) = &admitted {
-            let carried =
-                putter.item.borrow_mut().take().expect("a putter carries its item");
-            inner.unfinished += 1;
-            inner.items.push_back(carried);
-        }
-        drop(inner);
-        if let Some(putter) = admitted {
-            wake(&putter);
-        }
+        // Room for the first waiting putter: kept for it until it runs.
+        admit_putters(inner, None);
         Ok(item)
     }
 
@@ -207,8 +203,9 @@ impl<T> Queue<T> {
 }
 
 /// An item enters the queue: straight to the first waiting getter, or at
-/// the back of the line. Returns the getter to wake.
-fn deliver<T>(inner: &mut Inner<T>, item: T) -> Option<Rc<Waiter<T>>> {
+/// the back of the line.
+fn put_now<T>(inner: &mut RefMut<'_, Inner<T>>, item: T) -> Option<Rc<Waiter<T>>> {
+    inner.unfinished += 1;
     match inner.getters.pop() {
         Some(getter) => {
             *getter.item.borrow_mut() = Some(item);
@@ -218,6 +215,25 @@ fn deliver<T>(inner: &mut Inner<T>, item: T) -> Option<Rc<Waiter<T>>> {
             inner.items.push_back(item);
             None
         }
+    }
+}
+
+/// Keeps each free place for the next waiting putter, and wakes them (an
+/// item taken, an item handed straight to a getter, or a putter that gave
+/// up leaves a place).
+fn admit_putters<T>(mut inner: RefMut<'_, Inner<T>>, getter: Option<Rc<Waiter<T>>>) {
+    let mut admitted = Vec::new();
+    while inner.maxsize == 0 || inner.items.len() + inner.reserved < inner.maxsize {
+        let Some(putter) = inner.putters.pop() else { break };
+        inner.reserved += 1;
+        admitted.push(putter);
+    }
+    drop(inner);
+    if let Some(getter) = getter {
+        wake(&getter);
+    }
+    for putter in &admitted {
+        wake(putter);
     }
 }
 
@@ -268,9 +284,9 @@ impl<T> Drop for Get<T> {
 #[must_use = "futures do nothing unless awaited"]
 pub struct Put<T> {
     queue: Queue<T>,
-    /// The item, until it is put or handed to the line of putters.
+    /// The item, until it is put.
     item: Option<T>,
-    turn: Turn<T>,
+    turn: Turn<()>,
 }
 
 impl<T> Unpin for Put<T> {}
@@ -280,19 +296,26 @@ impl<T> Future for Put<T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
-        if let Some(poll) = this.turn.poll(cx) {
-            // Ready: a `get` moved our item into the queue.
-            return poll.map(drop);
+        match this.turn.poll(cx) {
+            // A `get` kept a place for us: we put our item in it now.
+            Some(Poll::Ready(_)) => {
+                let mut inner = this.queue.inner.borrow_mut();
+                inner.reserved -= 1;
+                let getter =
+                    put_now(&mut inner, this.item.take().expect("a put finishes once"));
+                // Handed to a getter, the item left its place free.
+                admit_putters(inner, getter);
+                return Poll::Ready(());
+            }
+            Some(Poll::Pending) => return Poll::Pending,
+            None => {}
         }
         let item = this.item.take().expect("a put finishes once");
         match this.queue.put_nowait(item) {
             Ok(()) => Poll::Ready(()),
             Err(QueueFull(item)) => {
-                this.turn.join(
-                    &mut this.queue.inner.borrow_mut().putters,
-                    cx,
-                    Some(item),
-                );
+                this.item = Some(item);
+                this.turn.join(&mut this.queue.inner.borrow_mut().putters, cx, None);
                 Poll::Pending
             }
         }
@@ -301,9 +324,14 @@ impl<T> Future for Put<T> {
 
 impl<T> Drop for Put<T> {
     fn drop(&mut self) {
-        // Cancelled while waiting: the item is not put (it is dropped with
-        // the waiter). Once notified, it is in the queue already.
-        self.turn.cancel(&mut self.queue.inner.borrow_mut().putters);
+        // Cancelled while waiting: the item is never put. Cancelled after a
+        // place was kept for us, before we ran: the place goes to the next
+        // putter, and the item is still not put.
+        let mut inner = self.queue.inner.borrow_mut();
+        if self.turn.cancel(&mut inner.putters).is_some() {
+            inner.reserved -= 1;
+            admit_putters(inner, None);
+        }
     }
 }
 
@@ -344,6 +372,7 @@ impl<T> fmt::Debug for Queue<T> {
             .field("maxsize", &inner.maxsize)
             .field("getters", &inner.getters.len())
             .field("putters", &inner.putters.len())
+            .field("reserved", &inner.reserved)
             .field("unfinished", &inner.unfinished)
             .finish()
     }

@@ -12,6 +12,8 @@ use super::waiters::{Turn, WaitList, wake};
 struct Permits {
     available: usize,
     waiters: WaitList<()>,
+    /// Permits handed to waiters that have not run yet.
+    handed: usize,
 }
 
 // ANCHOR: semaphore
@@ -54,6 +56,7 @@ impl Semaphore {
             permits: Rc::new(RefCell::new(Permits {
                 available: permits,
                 waiters: WaitList::new(),
+                handed: 0,
             })),
             bound: None,
         }
@@ -123,6 +126,7 @@ impl Semaphore {
         let mut permits = self.permits.borrow_mut();
         match permits.waiters.pop() {
             Some(waiter) => {
+                permits.handed += 1;
                 drop(permits);
                 wake(&waiter);
             }
@@ -149,6 +153,7 @@ impl Future for Acquire {
         match this.turn.poll(cx) {
             // `give_back` handed us its permit.
             Some(Poll::Ready(_)) => {
+                this.semaphore.permits.borrow_mut().handed -= 1;
                 return Poll::Ready(Permit { semaphore: Some(this.semaphore.clone()) });
             }
             Some(Poll::Pending) => return Poll::Pending,
@@ -166,8 +171,10 @@ impl Drop for Acquire {
     fn drop(&mut self) {
         // Cancelled in line: `cancel` leaves the line. Cancelled after a
         // permit was handed to us: hand it on.
-        let handed = self.turn.cancel(&mut self.semaphore.permits.borrow_mut().waiters);
-        if handed.is_some() {
+        let mut permits = self.semaphore.permits.borrow_mut();
+        if self.turn.cancel(&mut permits.waiters).is_some() {
+            permits.handed -= 1;
+            drop(permits);
             self.semaphore.give_back();
         }
     }
@@ -235,9 +242,13 @@ impl Lock {
         self.semaphore.try_acquire().map(|permit| LockGuard { _permit: permit })
     }
 
-    /// Whether it is held (or promised to a waiter), as `locked()`.
+    /// Whether a task holds it, as `locked()`. As in asyncio, a lock just
+    /// unlocked with tasks waiting is not locked until the first of them
+    /// runs and takes it, though it is promised to that task:
+    /// [`try_lock`](Lock::try_lock) gives `None` meanwhile.
     pub fn locked(&self) -> bool {
-        self.semaphore.locked()
+        let permits = self.semaphore.permits.borrow();
+        permits.available == 0 && permits.handed == 0
     }
 }
 
