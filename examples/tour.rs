@@ -112,6 +112,8 @@ mod ch07_step4_lost_wake;
 mod ch07_thread_pool_submit;
 #[path = "ch08_crawler.rs"]
 mod ch08_crawler;
+#[path = "ch08_handoff.rs"]
+mod ch08_handoff;
 #[path = "ch08_step1_one_at_a_time.rs"]
 mod ch08_step1_one_at_a_time;
 #[path = "ch08_step2_timeout.rs"]
@@ -251,6 +253,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch07_call_soon_threadsafe::main()?;
 
     chapter("Chapter 8: a crawler on the assembled runtime");
+    example("ch08_handoff");
+    ch08_handoff::main()?;
     example("ch08_step1_one_at_a_time");
     ch08_step1_one_at_a_time::main()?;
     example("ch08_step2_timeout");

@@ -268,6 +268,23 @@ fn every_python_version_prints_its_expected_output() {
     drop(servers);
 }
 
+/// The examples that pin down an order asyncio defines (who runs first,
+/// what a primitive reports while it hands something on): each prints
+/// exactly what its Python twin prints, line for line.
+const SAME_AS_PYTHON: &[&str] = &["ch08_handoff"];
+
+#[test]
+fn the_order_examples_print_what_their_python_twins_print() {
+    let expected = examples_dir().join("expected");
+    for name in SAME_AS_PYTHON {
+        let read = |dir: &Path| {
+            fs::read_to_string(dir.join(format!("{name}.txt")))
+                .unwrap_or_else(|err| panic!("{name}: {err}"))
+        };
+        assert_eq!(read(&expected), read(&expected.join("python")), "{name}");
+    }
+}
+
 #[test]
 fn every_chapter_example_is_in_the_tour() {
     let tour = fs::read_to_string(examples_dir().join("tour.rs")).unwrap();
