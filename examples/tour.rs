@@ -70,6 +70,8 @@ mod ch04_step4_edge_level;
 mod ch05_blocking_mistake;
 #[path = "ch05_done_callback.rs"]
 mod ch05_done_callback;
+#[path = "ch05_done_order.rs"]
+mod ch05_done_order;
 #[path = "ch05_step1_round_robin.rs"]
 mod ch05_step1_round_robin;
 #[path = "ch05_step2_woken_only.rs"]
@@ -94,6 +96,8 @@ mod ch06_step2_join_all;
 mod ch06_wait_count_down;
 #[path = "ch06_wait_first.rs"]
 mod ch06_wait_first;
+#[path = "ch06_wait_for_zero.rs"]
+mod ch06_wait_for_zero;
 #[path = "ch07_call_soon_threadsafe.rs"]
 mod ch07_call_soon_threadsafe;
 #[path = "ch07_cpu_parallel.rs"]
@@ -215,6 +219,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch05_task_panic::main()?;
     example("ch05_done_callback");
     ch05_done_callback::main()?;
+    example("ch05_done_order");
+    ch05_done_order::main()?;
     example("ch05_blocking_mistake");
     ch05_blocking_mistake::main()?;
 
@@ -233,6 +239,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch06_run_forever_gather_stop::main()?;
     example("ch06_wait_first");
     ch06_wait_first::main()?;
+    example("ch06_wait_for_zero");
+    ch06_wait_for_zero::main()?;
 
     chapter("Chapter 7: the thread-pool executor bridge");
     example("ch07_step1_thread_per_call");

@@ -162,6 +162,12 @@ pub struct Elapsed {
 }
 
 impl Elapsed {
+    /// The error for a wait of `after` that ran out (for the combinators of
+    /// later stages that decide so without a timer, as a zero timeout).
+    pub fn new(after: Duration) -> Elapsed {
+        Elapsed { after }
+    }
+
     /// The duration that ran out.
     pub fn after(&self) -> Duration {
         self.after

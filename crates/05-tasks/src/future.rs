@@ -132,7 +132,7 @@ impl<T: 'static> BareFuture<T> {
             state.callbacks.push(Box::new(callback));
         } else {
             drop(state);
-            self.call_soon(Box::new(callback));
+            self.call_soon(Box::new(callback), 0);
         }
     }
 
@@ -147,29 +147,33 @@ impl<T: 'static> BareFuture<T> {
             (std::mem::take(&mut state.waiters), std::mem::take(&mut state.callbacks))
         };
         // Woken outside the borrow: a waker may run code that looks at us.
-        // With done callbacks, the waiters are woken after them, through
-        // the queue, as asyncio orders them (see `Task`'s `finish`).
-        let wake_all = move || waiters.wake_all();
-        if callbacks.is_empty() {
-            wake_all();
-            return Ok(());
-        }
-        for callback in callbacks {
-            self.call_soon(callback);
-        }
-        if let Some(event_loop) = self.inner.event_loop.upgrade() {
-            // On a closed loop nobody runs the waiters anyway.
-            let _ = event_loop.call_soon(wake_all);
-        }
+        // Waiters and callbacks are told in the order they came, as a
+        // task's are (see `Task`'s `finish`).
+        let event_loop = match self.inner.event_loop.upgrade() {
+            Some(event_loop) if !callbacks.is_empty() => event_loop,
+            // No callback to keep an order with (or no loop to run one).
+            _ => {
+                waiters.wake_all();
+                return Ok(());
+            }
+        };
+        crate::notify::in_order(
+            &event_loop,
+            waiters.in_order(),
+            callbacks,
+            |callback, hops| {
+                self.call_soon(callback, hops);
+            },
+        );
         Ok(())
     }
     // ANCHOR_END: complete
 
-    fn call_soon(&self, callback: Callback<T>) {
+    /// Runs `callback` on the loop's next turn, or (`hops` 1) the one after.
+    fn call_soon(&self, callback: Callback<T>, hops: u8) {
         let Some(event_loop) = self.inner.event_loop.upgrade() else { return };
         let future = self.clone();
-        // A closed loop runs no callbacks; the error says only that.
-        let _ = event_loop.call_soon(move || callback(&future));
+        crate::notify::call_soon(&event_loop, hops, move || callback(&future));
     }
 }
 
@@ -182,32 +186,34 @@ impl<T: Clone + 'static> Future for BareFuture<T> {
         if let Some(outcome) = &state.outcome {
             return Poll::Ready(outcome.clone());
         }
-        let index = state.waiters.register(self.waiter.get(), cx.waker());
+        let after = state.callbacks.len();
+        let index = state.waiters.register(self.waiter.get(), cx.waker(), after);
         self.waiter.set(Some(index));
         Poll::Pending
     }
 }
 // ANCHOR_END: bare_future_poll
 
-/// The wakers of the clones that await a bare future. The first one is
-/// kept inline: most futures have one waiter, and need no `Vec` for it.
+/// The wakers of the clones that await a bare future, each with the count
+/// of done callbacks added before it began to wait. The first one is kept
+/// inline: most futures have one waiter, and need no `Vec` for it.
 #[derive(Default)]
 struct Waiters {
-    first: Option<Waker>,
+    first: Option<(Waker, usize)>,
     /// Waiter `i + 1`; `None` once dropped.
-    more: Vec<Option<Waker>>,
+    more: Vec<Option<(Waker, usize)>>,
     free: Vec<usize>,
 }
 
 impl Waiters {
     /// Stores `waker` in the waiter's place (`index`, or a new one), and
     /// returns that place.
-    fn register(&mut self, index: Option<usize>, waker: &Waker) -> usize {
+    fn register(&mut self, index: Option<usize>, waker: &Waker, after: usize) -> usize {
         let index = index.unwrap_or_else(|| self.take_place());
         let place = if index == 0 { &mut self.first } else { &mut self.more[index - 1] };
-        // The same task polling again needs no new clone.
-        if !place.as_ref().is_some_and(|current| current.will_wake(waker)) {
-            *place = Some(waker.clone());
+        // The same task polling again needs no new clone, and keeps its place.
+        if !place.as_ref().is_some_and(|(current, _)| current.will_wake(waker)) {
+            *place = Some((waker.clone(), after));
         }
         index
     }
@@ -230,10 +236,20 @@ impl Waiters {
     }
 
     fn wake_all(self) {
-        self.first
+        let all = self.first.into_iter().chain(self.more.into_iter().flatten());
+        all.for_each(|(waker, _)| waker.wake());
+    }
+
+    /// Every waiter, in the order they began to wait among the callbacks.
+    fn in_order(self) -> impl Iterator<Item = (usize, Waker)> {
+        let mut all: Vec<(usize, Waker)> = self
+            .first
             .into_iter()
             .chain(self.more.into_iter().flatten())
-            .for_each(Waker::wake);
+            .map(|(waker, after)| (after, waker))
+            .collect();
+        all.sort_by_key(|(after, _)| *after);
+        all.into_iter()
     }
 }
 

@@ -66,6 +66,7 @@
 pub mod error;
 pub mod future;
 pub mod handle;
+mod notify;
 mod registry;
 #[allow(unsafe_code)]
 mod task;

@@ -41,9 +41,9 @@ use stepio_poll_loop::{
     WeakEventLoop, panic_message,
 };
 
-use crate::TaskError;
 use crate::handle::Task;
 use crate::registry::{self, Registry};
+use crate::{TaskError, notify};
 
 // ANCHOR: state
 /// The task is on a ready queue, or about to be put on one. Set by the
@@ -94,6 +94,10 @@ pub(crate) struct Header {
     name: RefCell<Option<String>>,
     /// The waker of whoever awaits the handle.
     awaiter: RefCell<Option<Waker>>,
+    /// Done callbacks added so far, and how many of them came before the
+    /// awaiter began to wait: it is told in that place among them.
+    callbacks_added: Cell<u32>,
+    awaiter_after: Cell<u32>,
 }
 
 /// One task: its header, its future or outcome, its done callbacks.
@@ -194,6 +198,9 @@ impl Header {
         // Cloning a waker costs an atomic increment; skip it when the same
         // task polls again.
         if !awaiter.as_ref().is_some_and(|current| current.will_wake(waker)) {
+            // A new awaiter (or the same one's new waker) takes its place
+            // after the callbacks added so far, as asyncio's would.
+            self.awaiter_after.set(self.callbacks_added.get());
             *awaiter = Some(waker.clone());
         }
     }
@@ -262,6 +269,8 @@ impl<F: Future + 'static> TaskCell<F> {
                 pending_callbacks: Cell::new(0),
                 name: RefCell::new(None),
                 awaiter: RefCell::new(None),
+                callbacks_added: Cell::new(0),
+                awaiter_after: Cell::new(0),
             },
             stage: RefCell::new(Stage::Running(future)),
             callbacks: RefCell::new(Vec::new()),
@@ -396,31 +405,27 @@ impl<F: Future + 'static> TaskCell<F> {
         if let Some(registry) = Registry::of(event_loop) {
             registry.remove(self.header.slot.get());
         }
+        // asyncio wakes an awaiter with a done callback of its own, added
+        // when it began to wait: everyone is told in the order they came.
         let awaiter = self.header.awaiter.take();
+        let after = self.header.awaiter_after.get() as usize;
         let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
-        let had_callbacks = !callbacks.is_empty();
-        for callback in callbacks {
-            self.call_soon(event_loop, callback);
-        }
-        if let Some(awaiter) = awaiter {
-            if had_callbacks {
-                // asyncio wakes an awaiter with a done callback of its own,
-                // added when it began to wait: after the callbacks added
-                // before. Waking it through the queue keeps that order, so
-                // `run_until_complete(task)` returns after the callbacks ran.
-                let _ = event_loop.call_soon(move || awaiter.wake());
-            } else {
-                awaiter.wake();
-            }
-        }
+        notify::in_order(
+            event_loop,
+            awaiter.map(|waker| (after, waker)),
+            callbacks,
+            |callback, hops| self.call_soon(event_loop, callback, hops),
+        );
         self.release_if_unwanted();
     }
 
-    /// Runs `callback` on the loop's next turn, with a view of this task.
+    /// Runs `callback` with a view of this task on the loop's next turn,
+    /// or (with `hops` 1) on the turn after.
     fn call_soon(
         self: &Arc<Self>,
         event_loop: &EventLoop,
         callback: DoneCallback<F::Output>,
+        hops: u8,
     ) {
         let header = &self.header;
         header.pending_callbacks.set(header.pending_callbacks.get() + 1);
@@ -428,7 +433,7 @@ impl<F: Future + 'static> TaskCell<F> {
             PendingCallback(Task::view(Arc::clone(self) as Arc<dyn TaskRef<F::Output>>));
         // If the loop closes first, the closure is dropped unrun, and
         // `pending`'s destructor still counts the callback out.
-        let _ = event_loop.call_soon(move || callback(&pending.0));
+        notify::call_soon(event_loop, hops, move || callback(&pending.0));
     }
 }
 // ANCHOR_END: finish
@@ -555,9 +560,11 @@ impl<F: Future + 'static> TaskRef<F::Output> for TaskCell<F> {
 
     fn add_done_callback(self: Arc<Self>, callback: DoneCallback<F::Output>) {
         if !self.header.is_done() {
+            let added = &self.header.callbacks_added;
+            added.set(added.get().saturating_add(1));
             self.callbacks.borrow_mut().push(callback);
         } else if let Some(event_loop) = self.header.event_loop() {
-            self.call_soon(&event_loop, callback);
+            self.call_soon(&event_loop, callback, 0);
         }
     }
 

@@ -280,6 +280,72 @@ fn run_until_complete_returns_after_the_tasks_done_callbacks_ran() {
 }
 
 #[test]
+fn a_finished_task_tells_its_awaiter_and_callbacks_in_the_order_they_came() {
+    let event_loop = EventLoop::new();
+    let order = Rc::new(RefCell::new(Vec::new()));
+    event_loop
+        .run_until_complete({
+            let order = Rc::clone(&order);
+            async move {
+                let task = Rc::new(create_task(yield_now()));
+                let note = |what: &'static str| {
+                    let order = Rc::clone(&order);
+                    move |_: &Task<()>| order.borrow_mut().push(what)
+                };
+                task.add_done_callback(note("callback before"));
+                let watcher = create_task({
+                    let (task, order) = (Rc::clone(&task), Rc::clone(&order));
+                    async move {
+                        std::future::poll_fn(|cx| task.poll_done(cx)).await;
+                        order.borrow_mut().push("awaiter");
+                    }
+                });
+                yield_now().await; // the watcher waits now
+                task.add_done_callback(note("callback after"));
+                task.add_done_callback(note("another after"));
+                watcher.await.unwrap();
+            }
+        })
+        .unwrap();
+    assert_eq!(
+        *order.borrow(),
+        ["callback before", "awaiter", "callback after", "another after"]
+    );
+}
+
+#[test]
+fn a_bare_future_tells_its_waiters_and_callbacks_in_the_order_they_came() {
+    let event_loop = EventLoop::new();
+    let order = Rc::new(RefCell::new(Vec::new()));
+    let future = event_loop.create_future::<u8>();
+    let note = |what: &'static str| {
+        let order = Rc::clone(&order);
+        move |_: &BareFuture<u8>| order.borrow_mut().push(what)
+    };
+    let waiter = |what: &'static str| {
+        let (future, order) = (future.clone(), Rc::clone(&order));
+        async move {
+            future.await.unwrap();
+            order.borrow_mut().push(what);
+        }
+    };
+    event_loop
+        .run_until_complete(async {
+            future.add_done_callback(note("callback 1"));
+            let first = create_task(waiter("waiter 1"));
+            yield_now().await;
+            future.add_done_callback(note("callback 2"));
+            let second = create_task(waiter("waiter 2"));
+            yield_now().await;
+            future.set_result(7).unwrap();
+            first.await.unwrap();
+            second.await.unwrap();
+        })
+        .unwrap();
+    assert_eq!(*order.borrow(), ["callback 1", "waiter 1", "callback 2", "waiter 2"]);
+}
+
+#[test]
 fn a_panic_becomes_the_tasks_error_and_the_loop_goes_on() {
     let event_loop = EventLoop::new();
     let reports = capture_reports(&event_loop);

@@ -588,6 +588,35 @@ fn wait_for_gives_the_output_in_time_and_drops_the_future_on_timeout() {
 }
 
 #[test]
+fn a_zero_wait_for_never_runs_a_step_of_what_is_not_done() {
+    let event_loop = simulated_loop();
+    let steps = Rc::new(Cell::new(0));
+    let step = |output: u8| {
+        let steps = Rc::clone(&steps);
+        async move {
+            steps.set(steps.get() + 1);
+            output
+        }
+    };
+    event_loop
+        .run_until_complete(async {
+            // Ready at its first poll, yet never polled, as asyncio's coroutine.
+            assert_eq!(
+                wait_for(step(1), Duration::ZERO).await,
+                Err(Elapsed::new(Duration::ZERO))
+            );
+            let fresh = create_task(step(2));
+            assert!(wait_for_task(fresh, Duration::ZERO).await.is_err());
+            assert_eq!(steps.get(), 0, "neither ran a step");
+            let done = create_task(step(3));
+            yield_now().await;
+            assert!(matches!(wait_for_task(done, Duration::ZERO).await, Ok(Ok(3))));
+        })
+        .unwrap();
+    event_loop.close().unwrap();
+}
+
+#[test]
 fn wait_for_task_cancels_the_task_and_waits_until_it_ended() {
     let event_loop = simulated_loop();
     let (flag, dropped) = drop_flag();

@@ -142,6 +142,12 @@ impl<T: 'static> Future for Wait<T> {
 /// waiting on) before `wait_for` returns. This is stage 3's
 /// [`timeout`] with asyncio's argument order.
 ///
+/// A zero `timeout` gives [`Elapsed`] without polling `future` at all, as
+/// asyncio's `wait_for(coro, 0)` cancels the coroutine before its first
+/// step. (Stage 3's `timeout(Duration::ZERO, f)` polls `f` once, as
+/// `asyncio.timeout(0)` and tokio's `timeout` run their body up to its
+/// first wait.)
+///
 /// A [`Task`] handle is a future too, but dropping a handle only detaches
 /// its task, which would go on running: use [`wait_for_task`] for a task.
 ///
@@ -152,6 +158,10 @@ pub async fn wait_for<F: Future>(
     future: F,
     timeout: Duration,
 ) -> Result<F::Output, Elapsed> {
+    if timeout.is_zero() {
+        drop(future);
+        return Err(Elapsed::new(timeout));
+    }
     self::timeout(timeout, future).await
 }
 
@@ -160,7 +170,9 @@ pub async fn wait_for<F: Future>(
 /// asyncio's `wait_for` does with a task.
 ///
 /// Inside, `Ok` holds the task's own outcome: its output, or its error if
-/// it failed (or was cancelled by someone else) in time.
+/// it failed (or was cancelled by someone else) in time. With a zero
+/// `timeout`, a task already done gives its outcome, and any other is
+/// cancelled without another step, as in asyncio.
 ///
 /// # Panics
 ///
@@ -169,7 +181,12 @@ pub async fn wait_for_task<T: 'static>(
     mut task: Task<T>,
     timeout: Duration,
 ) -> Result<Result<T, TaskError>, Elapsed> {
-    match self::timeout(timeout, &mut task).await {
+    let waited = if timeout.is_zero() {
+        if task.done() { Ok((&mut task).await) } else { Err(Elapsed::new(timeout)) }
+    } else {
+        self::timeout(timeout, &mut task).await
+    };
+    match waited {
         Ok(outcome) => Ok(outcome),
         Err(elapsed) => {
             task.cancel();
