@@ -40,7 +40,7 @@ pub fn main() -> Result<(), LoopError> {
     );
     match task.result() {
         Ok(result) => println!("result() = {result}"),
-        Err(err) => println!("result() before the run: {err}"),
+        Err(err) => println!("result() before the run: invalid state: {err}"),
     }
     // Awaiting the handle hands its result over (moves it out).
     let result = event_loop.run_until_complete(&mut task)?;

@@ -15,6 +15,9 @@ pub enum LoopError {
     AlreadyRunning,
     /// Running a loop while another loop is running on the same thread.
     AnotherLoopRunning,
+    /// `run` (a new loop, run and closed) called while a loop is running on
+    /// this thread, as from inside one of its tasks.
+    RunFromRunningLoop,
     /// `close` on a running loop.
     CloseWhileRunning,
     /// Any use of a loop after `close`.
@@ -41,6 +44,9 @@ impl fmt::Display for LoopError {
             }
             LoopError::AnotherLoopRunning => {
                 f.write_str("Cannot run the event loop while another loop is running")
+            }
+            LoopError::RunFromRunningLoop => {
+                f.write_str("run() cannot be called from a running event loop")
             }
             LoopError::CloseWhileRunning => {
                 f.write_str("Cannot close a running event loop")

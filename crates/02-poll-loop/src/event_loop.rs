@@ -129,6 +129,8 @@ impl EventLoop {
         }));
         let closed = self.close();
         match output {
+            // asyncio's `run` says so in its own words.
+            Ok(Err(LoopError::AnotherLoopRunning)) => Err(LoopError::RunFromRunningLoop),
             Ok(output) => {
                 closed?;
                 output

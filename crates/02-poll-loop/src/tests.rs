@@ -378,6 +378,17 @@ fn running_another_loop_inside_a_loop_is_an_error() {
 }
 
 #[test]
+fn run_inside_a_running_loop_says_so_as_asyncio_run_does() {
+    let outer = EventLoop::new();
+    let err =
+        outer.run_until_complete(async { crate::run(async {}).unwrap_err() }).unwrap();
+    assert!(matches!(err, LoopError::RunFromRunningLoop));
+    assert_eq!(err.to_string(), "run() cannot be called from a running event loop");
+    // The outer loop is untouched and runs on.
+    assert_eq!(outer.run_until_complete(async { 7 }).unwrap(), 7);
+}
+
+#[test]
 fn closing_a_running_loop_is_an_error() {
     let event_loop = EventLoop::new();
     let err = event_loop

@@ -110,8 +110,7 @@ impl Drop for Sleep {
 
 /// The timers of the loop running on this thread, if it has timers.
 fn running_timers() -> Option<Rc<Timers>> {
-    let event_loop = get_running_loop()
-        .expect("sleep() was awaited outside a running event loop: await it inside a task or run()");
+    let event_loop = get_running_loop().unwrap_or_else(|err| panic!("sleep: {err}"));
     event_loop.timers().ok()
 }
 

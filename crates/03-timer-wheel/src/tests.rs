@@ -363,7 +363,7 @@ fn an_idle_loop_with_a_timer_sleeps_until_it_and_wakes_on_time() {
 }
 
 #[test]
-#[should_panic(expected = "outside a running event loop")]
+#[should_panic(expected = "sleep: no running event loop")]
 fn sleep_outside_a_loop_says_so() {
     stepio_waker::block_on(sleep(Duration::from_millis(1)));
 }

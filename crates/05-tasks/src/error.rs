@@ -19,7 +19,8 @@ pub enum TaskError {
     Exception(Arc<dyn Error + Send + Sync>),
     /// Asked for something it does not have yet, or any more (asyncio's
     /// `InvalidStateError`): a result before it is done, a second
-    /// `set_result`, a result that `await` already took.
+    /// `set_result`, a result that `await` already took. The message is
+    /// asyncio's where it has one ("invalid state", "Result is not set.").
     InvalidState(&'static str),
 }
 // ANCHOR_END: task_error
@@ -48,7 +49,7 @@ impl fmt::Display for TaskError {
             TaskError::Cancelled => f.write_str("cancelled"),
             TaskError::Panicked(message) => write!(f, "panicked: {message}"),
             TaskError::Exception(err) => write!(f, "{err}"),
-            TaskError::InvalidState(why) => write!(f, "invalid state: {why}"),
+            TaskError::InvalidState(why) => f.write_str(why),
         }
     }
 }

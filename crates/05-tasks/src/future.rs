@@ -141,7 +141,7 @@ impl<T: 'static> BareFuture<T> {
         let (waiters, callbacks) = {
             let mut state = self.inner.state.borrow_mut();
             if state.outcome.is_some() {
-                return Err(TaskError::InvalidState("the future is already done"));
+                return Err(TaskError::InvalidState("invalid state"));
             }
             state.outcome = Some(outcome);
             (std::mem::take(&mut state.waiters), std::mem::take(&mut state.callbacks))
