@@ -377,6 +377,42 @@ fn wait_first_completed_returns_at_the_first_and_cancels_nothing() {
 }
 
 #[test]
+fn wait_first_completed_holds_what_finished_by_the_time_it_runs() {
+    // Two 100 ms tasks started 0.5 ms apart.
+    let two = || async {
+        let first = create_task(after(100, 1));
+        sleep(Duration::from_micros(500)).await;
+        let second = create_task(after(100, 2));
+        yield_now().await; // the second sets its timer
+        (first, second)
+    };
+    // Their timers fire in separate turns: only the first is done.
+    let event_loop = simulated_loop();
+    event_loop
+        .run_until_complete(async {
+            let (first, second) = two().await;
+            let waited = wait([first, second], ReturnWhen::FirstCompleted, None).await;
+            assert_eq!((outputs(&waited.done), waited.pending.len()), (vec![1], 1));
+        })
+        .unwrap();
+    event_loop.close().unwrap();
+    // The loop woke late, after both deadlines (a busy machine): both are
+    // done when the waiter runs, and both count, as in asyncio, whose
+    // `wait` looks at every child's `done()` when it resumes.
+    let event_loop = simulated_loop();
+    let timers = event_loop.timers().unwrap();
+    event_loop
+        .run_until_complete(async {
+            let (first, second) = two().await;
+            timers.clock().advance(ms(101));
+            let waited = wait([first, second], ReturnWhen::FirstCompleted, None).await;
+            assert_eq!((outputs(&waited.done), waited.pending.len()), (vec![1, 2], 0));
+        })
+        .unwrap();
+    event_loop.close().unwrap();
+}
+
+#[test]
 fn wait_first_completed_counts_tasks_that_were_done_already() {
     let event_loop = simulated_loop();
     event_loop

@@ -30,7 +30,9 @@ pub enum ReturnWhen {
 pub struct Waited<T: 'static> {
     /// The finished tasks, in the order they were seen to finish. Their
     /// outcomes are untouched: ask [`Task::result`] or await them (they
-    /// are ready at once).
+    /// are ready at once). With `FirstCompleted` it holds every task that
+    /// had finished by the time the wait ran again, as asyncio's does: two
+    /// timers due in the same turn (a loop that woke late) finish two.
     pub done: Vec<Task<T>>,
     /// The tasks still running, in the order they were given.
     pub pending: Vec<Task<T>>,
