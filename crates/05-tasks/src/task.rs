@@ -94,9 +94,9 @@ pub(crate) struct Header {
     name: RefCell<Option<String>>,
     /// The waker of whoever awaits the handle.
     awaiter: RefCell<Option<Waker>>,
-    /// Done callbacks added so far, and how many of them came before the
-    /// awaiter began to wait: it is told in that place among them.
-    callbacks_added: Cell<u32>,
+    /// How many done callbacks came before the awaiter began to wait: it
+    /// is told in that place among them. `AFTER_ALL` until a callback is
+    /// added while it waits.
     awaiter_after: Cell<u32>,
 }
 
@@ -118,6 +118,10 @@ enum Stage<F: Future> {
     Taken,
 }
 // ANCHOR_END: header
+
+/// `Header::awaiter_after` when no callback was added while the awaiter
+/// waited: it comes after them all.
+const AFTER_ALL: u32 = u32::MAX;
 
 /// A done callback, given a view of the finished task.
 pub(crate) type DoneCallback<T> = Box<dyn FnOnce(&Task<T>)>;
@@ -198,9 +202,9 @@ impl Header {
         // Cloning a waker costs an atomic increment; skip it when the same
         // task polls again.
         if !awaiter.as_ref().is_some_and(|current| current.will_wake(waker)) {
-            // A new awaiter (or the same one's new waker) takes its place
-            // after the callbacks added so far, as asyncio's would.
-            self.awaiter_after.set(self.callbacks_added.get());
+            // A new awaiter (or the same one's new waker) comes after every
+            // callback added so far, as asyncio's would.
+            self.awaiter_after.set(AFTER_ALL);
             *awaiter = Some(waker.clone());
         }
     }
@@ -269,8 +273,7 @@ impl<F: Future + 'static> TaskCell<F> {
                 pending_callbacks: Cell::new(0),
                 name: RefCell::new(None),
                 awaiter: RefCell::new(None),
-                callbacks_added: Cell::new(0),
-                awaiter_after: Cell::new(0),
+                awaiter_after: Cell::new(AFTER_ALL),
             },
             stage: RefCell::new(Stage::Running(future)),
             callbacks: RefCell::new(Vec::new()),
@@ -408,8 +411,11 @@ impl<F: Future + 'static> TaskCell<F> {
         // asyncio wakes an awaiter with a done callback of its own, added
         // when it began to wait: everyone is told in the order they came.
         let awaiter = self.header.awaiter.take();
-        let after = self.header.awaiter_after.get() as usize;
         let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
+        let after = match self.header.awaiter_after.get() {
+            AFTER_ALL => callbacks.len(),
+            after => after as usize,
+        };
         notify::in_order(
             event_loop,
             awaiter.map(|waker| (after, waker)),
@@ -560,9 +566,17 @@ impl<F: Future + 'static> TaskRef<F::Output> for TaskCell<F> {
 
     fn add_done_callback(self: Arc<Self>, callback: DoneCallback<F::Output>) {
         if !self.header.is_done() {
-            let added = &self.header.callbacks_added;
-            added.set(added.get().saturating_add(1));
-            self.callbacks.borrow_mut().push(callback);
+            let mut callbacks = self.callbacks.borrow_mut();
+            // The first callback added while the awaiter waits marks its place.
+            let header = &self.header;
+            if header.awaiter_after.get() == AFTER_ALL
+                && header.awaiter.borrow().is_some()
+            {
+                header
+                    .awaiter_after
+                    .set(u32::try_from(callbacks.len()).unwrap_or(AFTER_ALL));
+            }
+            callbacks.push(callback);
         } else if let Some(event_loop) = self.header.event_loop() {
             self.call_soon(&event_loop, callback, 0);
         }
