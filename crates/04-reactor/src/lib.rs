@@ -78,7 +78,7 @@ use stepio_timer_wheel::Clock;
 
 pub use log::{log_error, log_line};
 pub use net::{ReadHalf, TcpListener, TcpStream, WriteHalf, is_out_of_resources};
-pub use reactor::{Direction, IoReady, Reactor, Registry, Token, WakeFd};
+pub use reactor::{Direction, IoReady, LOOK_EVERY, Reactor, Registry, Token, WakeFd};
 pub use server::{serve, serve_with};
 
 // ANCHOR: new_event_loop

@@ -487,3 +487,45 @@ fn a_busy_address_and_a_refused_connection_say_where_and_what_to_do() {
     assert_eq!(refused.kind(), io::ErrorKind::ConnectionRefused);
     assert!(refused.to_string().contains("is the server running"), "{refused}");
 }
+
+/// Schedules itself again on every turn until `stop`, counting turns: keeps
+/// the loop's ready queue from ever draining.
+fn spin(event_loop: EventLoop, turns: Rc<Cell<u32>>, stop: Rc<Cell<bool>>) {
+    if !stop.get() {
+        turns.set(turns.get() + 1);
+        let again = event_loop.clone();
+        event_loop.call_soon(move || spin(again, turns, stop)).unwrap();
+    }
+}
+
+// ANCHOR: look_every_test
+#[test]
+fn with_work_ready_the_reactor_looks_every_few_turns_and_misses_nothing() {
+    run(async {
+        let registry = registry();
+        // The main future yields: a turn with work each time, a zero-timeout
+        // park each time, and one `epoll_wait` in LOOK_EVERY of them.
+        let looks_before = registry.looks();
+        for _ in 0..10 * crate::LOOK_EVERY {
+            stepio_waker::yield_now().await;
+        }
+        let looks = registry.looks() - looks_before;
+        assert!((9..=11).contains(&looks), "{looks} looks in 10 x LOOK_EVERY turns");
+
+        // A read waits while a callback keeps every turn busy: its event is
+        // still seen, within LOOK_EVERY turns.
+        let (mut client, mut server) = pair().await.unwrap();
+        let (turns, stop) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(false)));
+        spin(get_running_loop().unwrap(), Rc::clone(&turns), Rc::clone(&stop));
+        let mut buf = [0; 1];
+        let mut read = pin!(server.read(&mut buf));
+        poll_fn(|cx| Poll::Ready(assert!(read.as_mut().poll(cx).is_pending()))).await;
+        client.write_all(b"x").await.unwrap();
+        let turns_before = turns.get();
+        assert_eq!(read.await.unwrap(), 1);
+        stop.set(true);
+        let waited = turns.get() - turns_before;
+        assert!(waited <= crate::LOOK_EVERY + 1, "the read waited {waited} busy turns");
+    });
+}
+// ANCHOR_END: look_every_test
