@@ -66,7 +66,7 @@ mod peers {
         });
         let executor = LocalExecutor::new();
         group.bench_function("smol_spawn_1000_await_all", |b| {
-            b.iter(|| smol_spawn(&executor))
+            b.iter(|| smol_spawn(&executor, false))
         });
     }
 
@@ -77,7 +77,7 @@ mod peers {
         });
         let executor = LocalExecutor::new();
         group.bench_function("smol_200_tasks_x_1000_yields", |b| {
-            b.iter(|| smol_yields(&executor))
+            b.iter(|| smol_yields(&executor, false))
         });
     }
 

@@ -20,11 +20,17 @@ median of its timed rounds is printed, one machine-readable line each:
   reported per repetition.
 
 Nothing prints inside the workloads.
+
+`gather.py gather N ROUNDS` runs only the gather, of N coroutines, for
+ROUNDS timed rounds, and `gather.py count_down ROUNDS` only count_down (the
+`compare` program's seed rows and scaling table call it so, between their
+own rounds).
 """
 import asyncio
 import gc
 import platform
 import statistics
+import sys
 import time
 
 TASKS = 100_000
@@ -59,10 +65,10 @@ async def hello_pair():
     await asyncio.gather(hello(1), hello(2))
 
 
-async def gather_round():
-    """Seconds for one gather of TASKS coroutines."""
+async def gather_round(tasks=TASKS):
+    """Seconds for one gather of `tasks` coroutines."""
     start = time.perf_counter()
-    await asyncio.gather(*(yield_once() for _ in range(TASKS)))
+    await asyncio.gather(*(yield_once() for _ in range(tasks)))
     return time.perf_counter() - start
 
 
@@ -84,7 +90,19 @@ async def timed(rounds, one_round):
     return statistics.median(times)
 
 
+async def gather_only(tasks, rounds):
+    median = await timed(rounds, lambda: gather_round(tasks))
+    print(f"gather_{tasks}_yield_once median_ns_per_task={median / tasks * 1e9:.0f} rounds={rounds}")
+
+
 async def main():
+    if sys.argv[1:2] == ["gather"]:
+        await gather_only(int(sys.argv[2]), int(sys.argv[3]))
+        return
+    if sys.argv[1:2] == ["count_down"]:
+        median = await timed(int(sys.argv[2]), lambda: repeat_round(count_down_trio))
+        print(f"count_down_sleep0 median_ns_per_iter={median / ITERS * 1e9:.0f}")
+        return
     print(f"# CPython {platform.python_version()}, asyncio {type(asyncio.get_running_loop()).__name__}")
 
     median = await timed(GATHER_ROUNDS, gather_round)

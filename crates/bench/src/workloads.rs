@@ -69,33 +69,52 @@ struct Ball {
     next: BareFuture<Ball>,
 }
 
+/// Returns each ball with its number plus one, `ROUND_TRIPS` times.
+async fn pong(mut inbox: BareFuture<Ball>) {
+    for _ in 0..ROUND_TRIPS {
+        let ball = inbox.await.unwrap();
+        ball.reply.set_result(ball.n + 1).unwrap();
+        inbox = ball.next;
+    }
+}
+
+/// Sends `ROUND_TRIPS` balls through `to_pong` and the one-shots after it,
+/// awaiting each reply; returns the last number.
+async fn ping(mut to_pong: BareFuture<Ball>) -> u64 {
+    let event_loop = get_running_loop().unwrap();
+    let mut n = 0;
+    for _ in 0..ROUND_TRIPS {
+        let reply = event_loop.create_future();
+        let next = event_loop.create_future();
+        to_pong.set_result(Ball { n, reply: reply.clone(), next: next.clone() }).unwrap();
+        n = reply.await.unwrap();
+        to_pong = next;
+    }
+    n
+}
+
 /// 1,000 round trips between the main future and a `pong` task.
 pub fn stepio_ping_pong(event_loop: &EventLoop) {
     event_loop
         .run_until_complete(async {
-            let event_loop = get_running_loop().unwrap();
-            let first = event_loop.create_future::<Ball>();
-            let mut to_pong = first.clone();
-            let pong = create_task(async move {
-                let mut inbox = first;
-                for _ in 0..ROUND_TRIPS {
-                    let ball = inbox.await.unwrap();
-                    ball.reply.set_result(ball.n + 1).unwrap();
-                    inbox = ball.next;
-                }
-            });
-            let mut n = 0;
-            for _ in 0..ROUND_TRIPS {
-                let reply = event_loop.create_future();
-                let next = event_loop.create_future();
-                to_pong
-                    .set_result(Ball { n, reply: reply.clone(), next: next.clone() })
-                    .unwrap();
-                n = reply.await.unwrap();
-                to_pong = next;
-            }
+            let first = get_running_loop().unwrap().create_future::<Ball>();
+            let pong = create_task(pong(first.clone()));
+            assert_eq!(ping(first).await, ROUND_TRIPS);
             pong.await.unwrap();
-            assert_eq!(n, ROUND_TRIPS);
+        })
+        .unwrap();
+}
+
+/// 1,000 round trips between two spawned tasks, `ping` and `pong`: the main
+/// future only awaits them, as in most programs.
+pub fn stepio_ping_pong_tasks(event_loop: &EventLoop) {
+    event_loop
+        .run_until_complete(async {
+            let first = get_running_loop().unwrap().create_future::<Ball>();
+            let pong = create_task(pong(first.clone()));
+            let ping = create_task(ping(first));
+            assert_eq!(ping.await.unwrap(), ROUND_TRIPS);
+            pong.await.unwrap();
         })
         .unwrap();
 }
@@ -199,16 +218,31 @@ pub mod peers {
         })
     }
 
+    /// Runs `body` on `executor`: under smol's `block_on` (its reactor and
+    /// timers on, as a program that calls `smol::block_on` has them) when
+    /// `full`, else under futures-lite's, which only parks the thread.
+    pub fn smol_block_on<T>(
+        executor: &LocalExecutor<'_>,
+        full: bool,
+        body: impl std::future::Future<Output = T>,
+    ) -> T {
+        if full {
+            smol::block_on(executor.run(body))
+        } else {
+            future::block_on(executor.run(body))
+        }
+    }
+
     /// [`stepio_spawn`](super::stepio_spawn) on smol.
-    pub fn smol_spawn(executor: &LocalExecutor<'_>) {
-        future::block_on(executor.run(async {
+    pub fn smol_spawn(executor: &LocalExecutor<'_>, full: bool) {
+        smol_block_on(executor, full, async {
             let tasks: Vec<_> = (0..SPAWNED)
                 .map(|n| executor.spawn(async move { black_box(n) }))
                 .collect();
             for task in tasks {
                 black_box(task.await);
             }
-        }))
+        })
     }
 
     /// [`stepio_yields`](super::stepio_yields) on tokio.
@@ -230,8 +264,8 @@ pub mod peers {
     }
 
     /// [`stepio_yields`](super::stepio_yields) on smol.
-    pub fn smol_yields(executor: &LocalExecutor<'_>) {
-        future::block_on(executor.run(async {
+    pub fn smol_yields(executor: &LocalExecutor<'_>, full: bool) {
+        smol_block_on(executor, full, async {
             let tasks: Vec<_> = (0..TASKS)
                 .map(|_| {
                     executor.spawn(async {
@@ -244,7 +278,7 @@ pub mod peers {
             for task in tasks {
                 task.await;
             }
-        }))
+        })
     }
 
     struct TokioBall {
@@ -314,6 +348,74 @@ pub mod peers {
             pong.await;
             assert_eq!(n, ROUND_TRIPS);
         }))
+    }
+
+    /// tokio's side of [`stepio_ping_pong_tasks`](super::stepio_ping_pong_tasks):
+    /// two spawned tasks, a tokio one-shot per leg.
+    pub fn tokio_ping_pong_tasks(runtime: &Runtime) {
+        runtime.block_on(async {
+            let (to_pong, first) = oneshot::channel::<TokioBall>();
+            let pong = tokio::spawn(async move {
+                let mut inbox = first;
+                for _ in 0..ROUND_TRIPS {
+                    let ball = inbox.await.unwrap();
+                    ball.reply.send(ball.n + 1).unwrap();
+                    inbox = ball.next;
+                }
+            });
+            let ping = tokio::spawn(async move {
+                let (mut to_pong, mut n) = (to_pong, 0);
+                for _ in 0..ROUND_TRIPS {
+                    let (reply_tx, reply_rx) = oneshot::channel();
+                    let (next_tx, next_rx) = oneshot::channel();
+                    let ball = TokioBall { n, reply: reply_tx, next: next_rx };
+                    assert!(to_pong.send(ball).is_ok());
+                    n = reply_rx.await.unwrap();
+                    to_pong = next_tx;
+                }
+                n
+            });
+            assert_eq!(ping.await.unwrap(), ROUND_TRIPS);
+            pong.await.unwrap();
+        })
+    }
+
+    struct SmolOneShotBall {
+        n: u64,
+        reply: futures_channel::oneshot::Sender<u64>,
+        next: futures_channel::oneshot::Receiver<SmolOneShotBall>,
+    }
+
+    /// smol's side of [`stepio_ping_pong_tasks`](super::stepio_ping_pong_tasks):
+    /// two spawned tasks, a one-shot per leg (futures-channel's, since smol
+    /// has no one-shot of its own).
+    pub fn smol_ping_pong_tasks(executor: &LocalExecutor<'_>, full: bool) {
+        use futures_channel::oneshot;
+        smol_block_on(executor, full, async {
+            let (to_pong, first) = oneshot::channel::<SmolOneShotBall>();
+            let pong = executor.spawn(async move {
+                let mut inbox = first;
+                for _ in 0..ROUND_TRIPS {
+                    let ball = inbox.await.unwrap();
+                    ball.reply.send(ball.n + 1).unwrap();
+                    inbox = ball.next;
+                }
+            });
+            let ping = executor.spawn(async move {
+                let (mut to_pong, mut n) = (to_pong, 0);
+                for _ in 0..ROUND_TRIPS {
+                    let (reply_tx, reply_rx) = oneshot::channel();
+                    let (next_tx, next_rx) = oneshot::channel();
+                    let ball = SmolOneShotBall { n, reply: reply_tx, next: next_rx };
+                    assert!(to_pong.send(ball).is_ok());
+                    n = reply_rx.await.unwrap();
+                    to_pong = next_tx;
+                }
+                n
+            });
+            assert_eq!(ping.await, ROUND_TRIPS);
+            pong.await;
+        })
     }
 
     /// [`stepio_round_trips`](super::stepio_round_trips) through tokio's
