@@ -369,7 +369,9 @@ impl EventLoop {
         {
             let mut from_driver = self.core.from_driver.borrow_mut();
             self.park(timeout, &mut from_driver)?;
-            self.core.ready.borrow_mut().append(&mut from_driver);
+            if !from_driver.is_empty() {
+                self.core.ready.borrow_mut().append(&mut from_driver);
+            }
         }
         self.collect_woken();
 
@@ -405,6 +407,9 @@ impl EventLoop {
 impl EventLoop {
     /// Moves the tasks woken since the last look onto the ready queue.
     fn collect_woken(&self) {
+        if !self.core.shared.take_pending() {
+            return;
+        }
         let mut woken = self.core.woken.borrow_mut();
         self.core.shared.take_woken(&mut woken);
         let mut injected = self.core.injected.borrow_mut();

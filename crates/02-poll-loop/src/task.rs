@@ -41,6 +41,10 @@ pub(crate) struct Shared {
     /// because a wake may come from any thread; the loop swaps the whole
     /// vector out in one lock.
     woken: Mutex<Vec<TaskId>>,
+    /// Set (under the lock) whenever `woken` or the injection queue gets an
+    /// entry; the loop takes both only when it finds this set: one atomic
+    /// swap a turn instead of two locks.
+    pending: AtomicBool,
     /// Interrupts the driver's `park`, so a sleeping loop notices the wake.
     unparker: Arc<dyn Unpark>,
     /// What the loop's extension points keep for other threads
@@ -68,7 +72,12 @@ impl Wake for TaskWaker {
         // Only the first wake since the last poll queues the task.
         if !self.queued.swap(true, Ordering::AcqRel) {
             self.shared.report_wake(self.number);
-            self.shared.woken.lock().unwrap_or_else(|e| e.into_inner()).push(self.id);
+            {
+                let mut woken =
+                    self.shared.woken.lock().unwrap_or_else(|e| e.into_inner());
+                woken.push(self.id);
+                self.shared.pending.store(true, Ordering::Release);
+            }
             self.shared.unparker.unpark();
         }
     }
@@ -79,6 +88,7 @@ impl Shared {
     pub(crate) fn new(unparker: Arc<dyn Unpark>) -> Arc<Shared> {
         Arc::new(Shared {
             woken: Mutex::new(Vec::new()),
+            pending: AtomicBool::new(false),
             unparker,
             doors: Doors::default(),
         })
@@ -108,8 +118,15 @@ impl Shared {
                 return;
             }
             injected.push(task);
+            self.pending.store(true, Ordering::Release);
         }
         self.unparker.unpark();
+    }
+
+    /// Whether a task was woken or injected since the last call: if not,
+    /// the loop need not take the locks to look.
+    pub(crate) fn take_pending(&self) -> bool {
+        self.pending.swap(false, Ordering::AcqRel)
     }
 
     /// Moves the injected tasks into `into`, which must be empty.

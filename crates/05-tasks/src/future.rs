@@ -138,24 +138,29 @@ impl<T: 'static> BareFuture<T> {
 
     // ANCHOR: complete
     fn complete(&self, outcome: Result<T, TaskError>) -> Result<(), TaskError> {
-        let (waiters, callbacks) = {
-            let mut state = self.inner.state.borrow_mut();
-            if state.outcome.is_some() {
-                return Err(TaskError::InvalidState("invalid state"));
-            }
-            state.outcome = Some(outcome);
-            (std::mem::take(&mut state.waiters), std::mem::take(&mut state.callbacks))
-        };
-        // Woken outside the borrow: a waker may run code that looks at us.
+        let mut state = self.inner.state.borrow_mut();
+        if state.outcome.is_some() {
+            return Err(TaskError::InvalidState("invalid state"));
+        }
+        state.outcome = Some(outcome);
+        if state.callbacks.is_empty() {
+            // The usual case, a one-shot: no callback to keep an order
+            // with, so every waiter is woken now. Woken outside the borrow:
+            // a waker may run code that looks at us.
+            let waiters = state.waiters.take();
+            drop(state);
+            waiters.wake_all();
+            return Ok(());
+        }
+        let waiters = state.waiters.take();
+        let callbacks = std::mem::take(&mut state.callbacks);
+        drop(state);
         // Waiters and callbacks are told in the order they came, as a
         // task's are (see `Task`'s `finish`).
-        let event_loop = match self.inner.event_loop.upgrade() {
-            Some(event_loop) if !callbacks.is_empty() => event_loop,
-            // No callback to keep an order with (or no loop to run one).
-            _ => {
-                waiters.wake_all();
-                return Ok(());
-            }
+        let Some(event_loop) = self.inner.event_loop.upgrade() else {
+            // No loop to run a callback on.
+            waiters.wake_all();
+            return Ok(());
         };
         crate::notify::in_order(
             &event_loop,
@@ -184,6 +189,9 @@ impl<T: Clone + 'static> Future for BareFuture<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut state = self.inner.state.borrow_mut();
         if let Some(outcome) = &state.outcome {
+            // Done: this clone holds no place any more (its drop then need
+            // not look).
+            self.waiter.set(None);
             return Poll::Ready(outcome.clone());
         }
         let after = state.callbacks.len();
@@ -218,6 +226,20 @@ impl Waiters {
         index
     }
 
+    /// Takes every waiter out, leaving none; moves nothing when there is
+    /// only the inline one.
+    fn take(&mut self) -> Waiters {
+        Waiters {
+            first: self.first.take(),
+            more: if self.more.is_empty() {
+                Vec::new()
+            } else {
+                std::mem::take(&mut self.more)
+            },
+            free: Vec::new(),
+        }
+    }
+
     fn take_place(&mut self) -> usize {
         if let Some(index) = self.free.pop() {
             return index;
@@ -236,8 +258,14 @@ impl Waiters {
     }
 
     fn wake_all(self) {
-        let all = self.first.into_iter().chain(self.more.into_iter().flatten());
-        all.for_each(|(waker, _)| waker.wake());
+        if let Some((waker, _)) = self.first {
+            waker.wake();
+        }
+        if !self.more.is_empty() {
+            for (waker, _) in self.more.into_iter().flatten() {
+                waker.wake();
+            }
+        }
     }
 
     /// Every waiter, in the order they began to wait among the callbacks.

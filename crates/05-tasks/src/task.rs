@@ -29,6 +29,7 @@
 
 use std::cell::{Cell, Ref, RefCell};
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -349,7 +350,14 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
             return;
         }
 
-        let waker = Waker::from(Arc::clone(&self));
+        // SAFETY: the waker is made from a second `Arc` of this task that
+        // owns no count of its own: it is never dropped (`ManuallyDrop`),
+        // so it never gives one back, and `self` keeps the task alive until
+        // the poll is over. A future that keeps the waker clones it, which
+        // counts as any clone does. This saves an increment and a decrement
+        // of the count on every poll.
+        let waker =
+            ManuallyDrop::new(Waker::from(unsafe { Arc::from_raw(Arc::as_ptr(&self)) }));
         let mut cx = Context::from_waker(&waker);
         let previous = registry::set_current(self.header.slot.get());
         let polled = {
