@@ -96,6 +96,16 @@ impl EventLoop {
         }
     }
 
+    /// Whether the ready queue can be pushed to now.
+    pub(crate) fn ready_is_free(&self) -> bool {
+        self.core.ready.try_borrow_mut().is_ok()
+    }
+
+    /// Pushes `task` onto the ready queue.
+    pub(crate) fn push_ready(&self, task: Arc<dyn Runnable>) {
+        self.core.ready.borrow_mut().push_runnable(task);
+    }
+
     pub(crate) fn shared(&self) -> &Arc<Shared> {
         &self.core.shared
     }

@@ -70,6 +70,29 @@ impl Scheduler {
         }
     }
 
+    /// Whether this scheduler's loop is running on this thread with its
+    /// ready queue free: then [`Scheduler::queue_here`] can take a task.
+    pub fn is_running_here(&self) -> bool {
+        with_running(|event_loop| {
+            Arc::ptr_eq(&self.shared, event_loop.shared()) && event_loop.ready_is_free()
+        })
+        .unwrap_or(false)
+    }
+
+    /// Queues `task` on the loop running on this thread, straight onto its
+    /// ready queue. For a task that holds its scheduler and wakes itself by
+    /// value: it asks [`is_running_here`](Scheduler::is_running_here)
+    /// first, then moves itself in, and no reference count changes.
+    ///
+    /// # Panics
+    ///
+    /// If `is_running_here` would say no (no loop runs here, or its queue
+    /// is borrowed).
+    pub fn queue_here(task: Arc<dyn Runnable>) {
+        with_running(|event_loop| event_loop.push_ready(task))
+            .expect("queue_here: no loop is running on this thread");
+    }
+
     /// Whether this scheduler queues onto `event_loop`.
     pub fn is_for(&self, event_loop: &EventLoop) -> bool {
         Arc::ptr_eq(&self.shared, event_loop.shared())

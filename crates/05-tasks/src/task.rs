@@ -290,7 +290,12 @@ impl<F: Future + 'static> TaskCell<F> {
 // ANCHOR: wake
 impl<F: Future + 'static> Wake for TaskCell<F> {
     fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
+        let state = self.header.state.fetch_or(SCHEDULED, Ordering::AcqRel);
+        // Only the first wake since the last run queues the task; the
+        // waker's own reference goes onto the queue.
+        if state & (SCHEDULED | DONE) == 0 {
+            self.queue_owned(state);
+        }
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
@@ -317,6 +322,18 @@ impl<F: Future + 'static> TaskCell<F> {
             return task.queue_observed_wake();
         }
         self.header.scheduler.schedule(task as Arc<dyn Runnable>);
+    }
+
+    /// [`queue_woken`](TaskCell::queue_woken) for a waker woken by value:
+    /// on the loop's own thread (a one-shot's waiter, say), its reference
+    /// goes onto the queue as it is, with no increment here and no
+    /// decrement when the waker is dropped.
+    #[inline(always)]
+    fn queue_owned(self: Arc<Self>, state: u8) {
+        if state & OBSERVED == 0 && self.header.scheduler.is_running_here() {
+            return Scheduler::queue_here(self);
+        }
+        self.queue_woken(state);
     }
 
     /// [`queue_woken`](TaskCell::queue_woken) on a loop with an observer:
