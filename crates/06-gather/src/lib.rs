@@ -69,6 +69,7 @@ pub mod as_completed;
 #[allow(unsafe_code)]
 mod children;
 pub mod gather;
+#[allow(unsafe_code)]
 pub mod ready;
 pub mod select;
 mod tuple;

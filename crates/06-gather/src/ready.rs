@@ -14,12 +14,16 @@
 //! parent (gather, wait, as_completed) pops indices and polls just those
 //! children. So a wake costs one push, and a parent poll costs one look at
 //! each child that was woken: never a pass over all of them.
+//!
+//! The wakers take no allocation each: every child's waker points at its
+//! entry in one array kept in the shared part (see `raw waker` below), so
+//! a gathered child costs the allocation of its task and nothing more.
 
 use std::collections::VecDeque;
 use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Wake, Waker};
+use std::task::{RawWaker, RawWakerVTable, Waker};
 
 // ANCHOR: ready_list
 /// The indices of the children woken since the parent last looked, and one
@@ -43,6 +47,8 @@ pub struct ReadyList {
 
 struct Shared {
     state: Mutex<State>,
+    /// One entry per child: what child `i`'s waker points at.
+    entries: Box<[Entry]>,
 }
 
 struct State {
@@ -57,28 +63,31 @@ struct State {
     closed: bool,
 }
 
-/// Child `index`'s waker.
-struct ChildWaker {
+/// What child `index`'s waker points at: its index, and the way back to
+/// the shared part that holds this entry.
+struct Entry {
     index: usize,
-    shared: Arc<Shared>,
+    shared: *const Shared,
 }
 // ANCHOR_END: ready_list
 
-// ANCHOR: child_wake
-impl Wake for ChildWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
+// SAFETY: `shared` is only read, to reach a `Shared`, which is `Sync` (a
+// `Mutex` and entries like this one); a waker on any thread does that.
+unsafe impl Send for Entry {}
+// SAFETY: as for `Send`: nothing is written through `&Entry`.
+unsafe impl Sync for Entry {}
 
-    fn wake_by_ref(self: &Arc<Self>) {
+// ANCHOR: child_wake
+impl Shared {
+    /// What child `index`'s waker does when called.
+    fn wake(&self, index: usize) {
         let parent = {
-            let mut state =
-                self.shared.state.lock().unwrap_or_else(PoisonError::into_inner);
-            if state.closed || state.queued[self.index] {
+            let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+            if state.closed || state.queued[index] {
                 return;
             }
-            state.queued[self.index] = true;
-            state.woken.push(self.index);
+            state.queued[index] = true;
+            state.woken.push(index);
             // Only the first wake after a refill wakes the parent: it takes
             // every index at once, so later ones ride along.
             if state.woken.len() == 1 { state.parent.clone() } else { None }
@@ -91,20 +100,83 @@ impl Wake for ChildWaker {
 }
 // ANCHOR_END: child_wake
 
+// ANCHOR: raw_waker
+/// A child's waker is a pointer to its [`Entry`], and holds one count of
+/// the `Arc<Shared>` the entry lives in: `std`'s `Waker::from(Arc<W>)`
+/// would need an allocation per child, this needs none.
+static CHILD_WAKER: RawWakerVTable =
+    RawWakerVTable::new(clone_waker, wake, wake_by_ref, drop_waker);
+
+/// # Safety
+///
+/// `data` points at an `Entry` of a live `Shared`, on which the waker
+/// being cloned holds a count (true of every waker made here).
+unsafe fn clone_waker(data: *const ()) -> RawWaker {
+    // SAFETY: by this function's contract, the entry and its `Shared` are
+    // alive, and `shared` came from `Arc::as_ptr` (see `ReadyList::new`).
+    unsafe { Arc::increment_strong_count((*data.cast::<Entry>()).shared) };
+    RawWaker::new(data, &CHILD_WAKER)
+}
+
+/// # Safety
+///
+/// As [`clone_waker`]; the waker's count is given up.
+unsafe fn wake(data: *const ()) {
+    // SAFETY: the waker is alive until `drop_waker`, which comes last.
+    unsafe {
+        wake_by_ref(data);
+        drop_waker(data);
+    }
+}
+
+/// # Safety
+///
+/// As [`clone_waker`].
+unsafe fn wake_by_ref(data: *const ()) {
+    // SAFETY: the waker's count keeps the `Shared`, and so the entry, alive.
+    let entry = unsafe { &*data.cast::<Entry>() };
+    // SAFETY: the same count keeps `*entry.shared` alive.
+    unsafe { (*entry.shared).wake(entry.index) };
+}
+
+/// # Safety
+///
+/// As [`clone_waker`]; the waker is not used again.
+unsafe fn drop_waker(data: *const ()) {
+    // SAFETY: the entry is alive until the count is given back, and is not
+    // touched after: the decrement may free it.
+    unsafe {
+        let shared = (*data.cast::<Entry>()).shared;
+        Arc::decrement_strong_count(shared);
+    }
+}
+// ANCHOR_END: raw_waker
+
 impl ReadyList {
     /// A ready list for `len` children, all of them woken.
     pub fn new(len: usize) -> ReadyList {
-        let shared = Arc::new(Shared {
+        let shared = Arc::new_cyclic(|shared| Shared {
             state: Mutex::new(State {
                 woken: Vec::new(),
                 queued: vec![false; len],
                 parent: None,
                 closed: false,
             }),
+            // `as_ptr` is where the `Shared` will be once made.
+            entries: (0..len).map(|index| Entry { index, shared: shared.as_ptr() }).collect(),
         });
-        let wakers = (0..len)
-            .map(|index| {
-                Waker::from(Arc::new(ChildWaker { index, shared: Arc::clone(&shared) }))
+        let wakers = shared
+            .entries
+            .iter()
+            .map(|entry| {
+                // Each waker holds a count of `shared`, given back when the
+                // waker is dropped.
+                let counted = Arc::into_raw(Arc::clone(&shared));
+                debug_assert_eq!(counted, entry.shared);
+                let data = std::ptr::from_ref(entry).cast::<()>();
+                // SAFETY: `data` points at an entry of `shared`, and the waker
+                // owns the count just taken: what the vtable's functions ask.
+                unsafe { Waker::from_raw(RawWaker::new(data, &CHILD_WAKER)) }
             })
             .collect();
         ReadyList { shared, wakers, fresh: 0..len, local: VecDeque::new() }
