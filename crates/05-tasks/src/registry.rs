@@ -2,7 +2,7 @@
 //! loop can drop their futures, and so that `current_task` can find one.
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::sync::Arc;
 use std::thread::{self, ThreadId};
 
@@ -12,18 +12,23 @@ use crate::task::LiveTask;
 
 thread_local! {
     /// The registry slot of the task being polled on this thread.
-    static CURRENT: Cell<usize> = const { Cell::new(NONE) };
+    static CURRENT: Cell<u32> = const { Cell::new(NONE) };
 }
 
-const NONE: usize = usize::MAX;
+const NONE: u32 = u32::MAX;
+
+thread_local! {
+    /// The registry `get_or_create` found last on this thread.
+    static LAST: RefCell<Weak<Registry>> = const { RefCell::new(Weak::new()) };
+}
 
 /// Sets the task being polled (a registry slot), and returns the previous.
-pub(crate) fn set_current(slot: usize) -> usize {
+pub(crate) fn set_current(slot: u32) -> u32 {
     CURRENT.with(|current| current.replace(slot))
 }
 
 pub(crate) fn current_slot() -> Option<usize> {
-    Some(CURRENT.with(Cell::get)).filter(|&slot| slot != NONE)
+    Some(CURRENT.with(Cell::get)).filter(|&slot| slot != NONE).map(|slot| slot as usize)
 }
 
 // ANCHOR: registry
@@ -47,8 +52,24 @@ impl Registry {
         event_loop.extension::<Registry>()
     }
 
-    /// The registry of `event_loop`, created with its first task.
+    /// The registry of `event_loop`, created with its first task. The last
+    /// one found is remembered per thread, so that spawning does not look
+    /// through the loop's extensions each time.
     pub(crate) fn get_or_create(event_loop: &EventLoop) -> Rc<Registry> {
+        // A registry still alive keeps its loop's scheduler alive, so no
+        // other loop can share the scheduler that `is_for` compares.
+        let last = LAST.with(|last| last.borrow().upgrade());
+        if let Some(registry) =
+            last.filter(|registry| registry.scheduler.is_for(event_loop))
+        {
+            return registry;
+        }
+        let registry = Registry::find_or_create(event_loop);
+        LAST.with(|last| *last.borrow_mut() = Rc::downgrade(&registry));
+        registry
+    }
+
+    fn find_or_create(event_loop: &EventLoop) -> Rc<Registry> {
         if let Some(registry) = Registry::of(event_loop) {
             return registry;
         }
@@ -78,7 +99,7 @@ impl Registry {
                 slots.len() - 1
             }
         };
-        task.header().slot.set(slot);
+        task.header().slot.set(u32::try_from(slot).expect("fewer than 2^32 live tasks"));
         slots[slot] = Some(task);
     }
 

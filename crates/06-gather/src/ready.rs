@@ -163,7 +163,9 @@ impl ReadyList {
                 closed: false,
             }),
             // `as_ptr` is where the `Shared` will be once made.
-            entries: (0..len).map(|index| Entry { index, shared: shared.as_ptr() }).collect(),
+            entries: (0..len)
+                .map(|index| Entry { index, shared: shared.as_ptr() })
+                .collect(),
         });
         let wakers = shared
             .entries
