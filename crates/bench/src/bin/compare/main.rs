@@ -16,6 +16,7 @@
 //! runs fewer rounds and counts (for trying the program, not for quoting);
 //! `--tasks-only` stops after the task rows.
 
+mod linger;
 mod measure;
 mod plot;
 mod scaling;
@@ -751,6 +752,14 @@ fn main() {
         ["hold", addr, n] => return scaling::hold(addr, n.parse().unwrap()),
         ["one", workload, runtime, rounds] => {
             return one(workload, runtime, rounds.parse().unwrap());
+        }
+        ["connections", n] => {
+            for runtime in scaling::Runtime::RUST {
+                let (ns, heap) =
+                    scaling::once(Workload::Connections, runtime, n.parse().unwrap());
+                println!("{}: {} · {:.0} B", runtime.name(), fmt_time(ns), heap.bytes);
+            }
+            return;
         }
         _ => {}
     }

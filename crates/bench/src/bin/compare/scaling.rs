@@ -194,8 +194,14 @@ fn stepio_gather(n: usize) -> (f64, Heap) {
     (time, Heap::default())
 }
 
+/// Connections the client process opens before it waits for the server to
+/// say "go": fewer than any listener's backlog (std's is 128), so that no
+/// connection waits for a dropped SYN to be sent again (a second or more).
+const BATCH: usize = 100;
+
 /// Starts this program as `compare hold ADDR N`: another process that
-/// opens `n` connections to `addr` and keeps them until its stdin closes.
+/// opens `n` connections to `addr`, `BATCH` at a time, and keeps them until
+/// its stdin closes.
 fn clients(addr: SocketAddr, n: usize) -> Child {
     Command::new(std::env::current_exe().unwrap())
         .args(["hold", &addr.to_string(), &n.to_string()])
@@ -205,17 +211,41 @@ fn clients(addr: SocketAddr, n: usize) -> Child {
         .expect("cannot start the client process")
 }
 
-/// The client process: `n` blocking connections to `addr`, a line on
-/// stdout once they are all open, then held until stdin closes.
+/// The client process: `n` blocking connections to `addr`, waiting for a
+/// line on stdin after each `BATCH`; a line on stdout once they are all
+/// open; then held until stdin closes.
 pub fn hold(addr: &str, n: usize) {
-    let connections: Vec<_> =
-        (0..n).map(|_| std::net::TcpStream::connect(addr).expect("connect")).collect();
+    let mut go = String::new();
+    let connections: Vec<_> = (0..n)
+        .map(|i| {
+            let connection = std::net::TcpStream::connect(addr).expect("connect");
+            crate::linger::reset_on_close(&connection);
+            if (i + 1) % BATCH == 0 && i + 1 < n {
+                go.clear();
+                std::io::stdin().read_line(&mut go).expect("the server's go");
+            }
+            connection
+        })
+        .collect();
     println!("open");
     std::io::stdout().flush().unwrap();
-    let mut line = String::new();
-    let _ = std::io::stdin().read_line(&mut line);
+    // Until stdin closes (a last "go" may come first).
+    let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
     drop(connections);
 }
+
+/// Tells the client process that the server took the `i`-th connection:
+/// after each whole batch, the client may go on.
+fn accepted(child: &mut Child, i: usize) {
+    if (i + 1) % BATCH == 0 {
+        child.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
+    }
+}
+
+// The client's connections close with a reset (`SO_LINGER` 0), so that none
+// is left in TIME_WAIT: otherwise each run would leave thousands of the
+// client's ephemeral ports (28,232 here) waiting for a minute, and the next
+// runs' connects slowed down from 12 µs to over 100 µs as they ran short.
 
 /// Ends the client process and waits for it.
 fn release(mut child: Child) {
@@ -236,7 +266,7 @@ fn wait_open(child: &mut Child) {
 /// not on the heap).
 fn connections(runtime: Runtime, n: usize) -> (f64, Heap) {
     let started = Arc::new(AtomicUsize::new(0));
-    let (time, heap, child) = match runtime {
+    match runtime {
         Runtime::Stepio => {
             let event_loop = stepio::new_event_loop().unwrap();
             let out = event_loop
@@ -245,8 +275,9 @@ fn connections(runtime: Runtime, n: usize) -> (f64, Heap) {
                     let mut child = clients(listener.local_addr().unwrap(), n);
                     let mut tasks = Vec::with_capacity(n);
                     let (mark, start) = (Mark::start(), Instant::now());
-                    for _ in 0..n {
+                    for i in 0..n {
                         let (mut stream, _) = listener.accept().await.unwrap();
+                        accepted(&mut child, i);
                         let started = Arc::clone(&started);
                         tasks.push(create_task(async move {
                             started.fetch_add(1, Relaxed);
@@ -268,7 +299,7 @@ fn connections(runtime: Runtime, n: usize) -> (f64, Heap) {
                 })
                 .unwrap();
             event_loop.close().unwrap();
-            (out.0, out.1, None)
+            out
         }
         Runtime::Tokio => {
             let runtime = crate::tokio_runtime();
@@ -279,8 +310,9 @@ fn connections(runtime: Runtime, n: usize) -> (f64, Heap) {
                 let mut child = clients(listener.local_addr().unwrap(), n);
                 let mut tasks = Vec::with_capacity(n);
                 let (mark, start) = (Mark::start(), Instant::now());
-                for _ in 0..n {
+                for i in 0..n {
                     let (mut stream, _) = listener.accept().await.unwrap();
+                    accepted(&mut child, i);
                     let started = Arc::clone(&started);
                     tasks.push(tokio::spawn(async move {
                         started.fetch_add(1, Relaxed);
@@ -300,7 +332,7 @@ fn connections(runtime: Runtime, n: usize) -> (f64, Heap) {
                 }
                 (time, heap)
             });
-            (out.0, out.1, None)
+            out
         }
         Runtime::Smol => {
             let executor = LocalExecutor::new();
@@ -310,8 +342,9 @@ fn connections(runtime: Runtime, n: usize) -> (f64, Heap) {
                 let mut child = clients(listener.local_addr().unwrap(), n);
                 let mut tasks = Vec::with_capacity(n);
                 let (mark, start) = (Mark::start(), Instant::now());
-                for _ in 0..n {
+                for i in 0..n {
                     let (mut stream, _) = listener.accept().await.unwrap();
+                    accepted(&mut child, i);
                     let started = Arc::clone(&started);
                     tasks.push(executor.spawn(async move {
                         started.fetch_add(1, Relaxed);
@@ -331,12 +364,10 @@ fn connections(runtime: Runtime, n: usize) -> (f64, Heap) {
                 }
                 (time, heap)
             });
-            (out.0, out.1, None::<Child>)
+            out
         }
         Runtime::CPython => unreachable!("CPython runs only the gather"),
-    };
-    drop(child);
-    (time, heap)
+    }
 }
 
 /// CPython's gather of `n`, ns per coroutine: the median of `rounds`;
