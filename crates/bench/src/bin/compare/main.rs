@@ -626,6 +626,7 @@ fn one(workload: &str, runtime: &str, rounds: u32) {
             ("ping-pong", "stepio") => workloads::stepio_ping_pong_tasks(&event_loop),
             ("ping-pong", "tokio") => peers::tokio_ping_pong_tasks(&tokio),
             ("ping-pong", "smol") => peers::smol_ping_pong_tasks(&executor, true),
+            ("count_down", "stepio") => workloads::stepio_count_down(&event_loop, 1000),
             other => panic!("compare one: no workload {other:?}"),
         }
     }
