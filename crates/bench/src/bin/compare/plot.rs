@@ -144,6 +144,8 @@ pub fn svg(cells: &[Cell]) -> String {
     let height = TOP + PANEL_H + 110.0;
     let mut svg = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="sans-serif" font-size="12">
+<title>Time and heap per item against the number of items: stepio, tokio, smol and CPython</title>
+<desc>Written by the compare program from its scaling table. Both axes are logarithmic. Colours are runtimes; dashes are workloads: pending tasks, tasks in a sleep of an hour, idle connections, and the seed gather of tasks that yield once.</desc>
 <rect width="100%" height="100%" fill="white"/>
 "#
     );
