@@ -17,6 +17,9 @@
 //!   dropped source never reaches a new source that reuses its slot or fd.
 //! - An eventfd lets any thread wake a loop parked in `epoll_wait`, with a
 //!   system call only when the loop is really asleep.
+//! - With work ready, the loop parks only to look for events; the reactor
+//!   makes that look (an `epoll_wait`) on every 16th such park
+//!   ([`LOOK_EVERY`]), and on every park that may sleep.
 //! - The timer driver of stage 3 wraps the reactor: one `epoll_wait` waits
 //!   for I/O and for the next deadline at once, to the nanosecond with
 //!   `epoll_pwait2` (Linux 5.11), to the millisecond (rounded up) before.

@@ -9,7 +9,10 @@
 //! - `benches/reactor.rs`: stage 4 (TCP echo, 50 connections; waking a
 //!   loop parked in `epoll_wait` from another thread).
 //! - `src/workloads.rs`: the workloads the benches and `compare` share.
-//! - `src/bin/compare.rs`: every target of the brief, side by side.
+//! - `src/bin/compare/`: every performance target, side by side, taking
+//!   turns; heap per task; the scaling table and its figure.
+//! - `src/bin/io_latency.rs`: what looking for I/O every `LOOK_EVERY` busy
+//!   turns costs a socket and saves ping-pong.
 //! - `src/bin/idle_cpu.rs`: how much CPU an idle loop burns.
 //! - `src/bin/timer_lateness.rs`: how late `sleep(1 ms)` wakes.
 //!
