@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 pub mod echo;
+pub mod rounds;
 pub mod timer_queues;
 pub mod workloads;
 

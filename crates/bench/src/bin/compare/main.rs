@@ -36,8 +36,9 @@ use stepio_bench::echo;
 use stepio_bench::workloads::{self, peers};
 use tokio::runtime::{Builder, Runtime};
 
-use measure::{Counting, Heap, Mark, Spread, interleave, median};
+use measure::{Counting, Heap, Mark};
 use scaling::Workload;
+use stepio_bench::rounds::{Spread, interleave, median};
 
 #[global_allocator]
 static HEAP: Counting = Counting;
@@ -137,82 +138,82 @@ fn fmt_value(unit: &str, value: f64) -> String {
 
 // ---------------------------------------------------------------- tasks
 
-/// A task row on the loop `stepio::run` builds (and tokio and smol with
-/// their drivers on), or on the bare loops (`full` false).
-fn task_row(
-    plan: &Plan,
-    full: bool,
-    name: &str,
+/// One task workload on each runtime.
+struct TaskWorkload {
+    name: &'static str,
     ops: u64,
-    target: Target,
     stepio: fn(&EventLoop),
     tokio: fn(&Runtime),
     smol: fn(&LocalExecutor<'_>, bool),
-) -> Row {
+}
+
+/// A task row on the loop `stepio::run` builds (and tokio and smol with
+/// their drivers on), or on the bare loops (`full` false).
+fn task_row(plan: &Plan, full: bool, workload: &TaskWorkload, target: Target) -> Row {
     let event_loop =
         if full { stepio::new_event_loop().unwrap() } else { EventLoop::new() };
     let runtime = if full { tokio_runtime() } else { tokio_bare() };
     let executor = LocalExecutor::new();
     let times = interleave(
         plan.rounds,
-        ops,
-        &mut [&mut || stepio(&event_loop), &mut || tokio(&runtime), &mut || {
-            smol(&executor, full)
-        }],
+        workload.ops,
+        &mut [
+            &mut || (workload.stepio)(&event_loop),
+            &mut || (workload.tokio)(&runtime),
+            &mut || (workload.smol)(&executor, full),
+        ],
     );
     event_loop.close().unwrap();
     let loops = if full { "full loop" } else { "bare loop" };
-    Row::timed(format!("{name}, {loops}"), "per op", &times, Some(1), Some(2), target)
+    Row::timed(
+        format!("{}, {loops}", workload.name),
+        "per op",
+        &times,
+        Some(1),
+        Some(2),
+        target,
+    )
 }
 
 fn task_rows(plan: &Plan) -> Vec<Row> {
+    let spawn = TaskWorkload {
+        name: "spawn 1,000 empty tasks, await all",
+        ops: workloads::SPAWNED,
+        stepio: workloads::stepio_spawn,
+        tokio: peers::tokio_spawn,
+        smol: peers::smol_spawn,
+    };
+    let yields = TaskWorkload {
+        name: "200 tasks x 1,000 yields",
+        ops: workloads::TASKS * workloads::YIELDS,
+        stepio: workloads::stepio_yields,
+        tokio: peers::tokio_yields,
+        smol: peers::smol_yields,
+    };
+    let ping_pong = TaskWorkload {
+        name: "ping-pong, two spawned tasks, one-shot per leg",
+        ops: workloads::ROUND_TRIPS,
+        stepio: workloads::stepio_ping_pong_tasks,
+        tokio: peers::tokio_ping_pong_tasks,
+        smol: peers::smol_ping_pong_tasks,
+    };
+    // The targets are for the full loop; the bare rows show what the
+    // drivers cost.
+    let targets = [
+        target("<= 0.6x tokio and smol", true, true, 0.6),
+        target("<= 0.8x tokio", true, false, 0.8),
+        target("<= 0.8x tokio", true, false, 0.8),
+    ];
     let mut rows = Vec::new();
     for full in [true, false] {
-        // The targets are for the full loop; the bare rows show the cost
-        // of the drivers.
-        let spawn_target = if full {
-            target("<= 0.6x tokio and smol", true, true, 0.6)
-        } else {
-            target("(for comparison)", false, false, 0.0)
-        };
-        rows.push(task_row(
-            plan,
-            full,
-            "spawn 1,000 empty tasks, await all",
-            workloads::SPAWNED,
-            spawn_target,
-            workloads::stepio_spawn,
-            peers::tokio_spawn,
-            peers::smol_spawn,
-        ));
-        rows.push(task_row(
-            plan,
-            full,
-            "200 tasks x 1,000 yields",
-            workloads::TASKS * workloads::YIELDS,
-            if full {
-                target("<= 0.8x tokio", true, false, 0.8)
+        for (workload, target) in [&spawn, &yields, &ping_pong].into_iter().zip(targets) {
+            let target = if full {
+                target
             } else {
-                target("(for comparison)", false, false, 0.0)
-            },
-            workloads::stepio_yields,
-            peers::tokio_yields,
-            peers::smol_yields,
-        ));
-        rows.push(task_row(
-            plan,
-            full,
-            "ping-pong, two spawned tasks, one-shot per leg",
-            workloads::ROUND_TRIPS,
-            if full {
-                target("<= 0.8x tokio", true, false, 0.8)
-            } else {
-                target("(for comparison)", false, false, 0.0)
-            },
-            workloads::stepio_ping_pong_tasks,
-            peers::tokio_ping_pong_tasks,
-            peers::smol_ping_pong_tasks,
-        ));
+                self::target("(for comparison)", false, false, 0.0)
+            };
+            rows.push(task_row(plan, full, workload, target));
+        }
     }
     for row in &mut rows {
         row.unit = if row.workload.starts_with("spawn") {

@@ -13,7 +13,8 @@ use async_executor::LocalExecutor;
 use stepio::{create_task, gather, sleep, yield_now};
 use stepio_bench::workloads::peers::smol_block_on;
 
-use crate::measure::{Heap, Mark, median};
+use crate::measure::{Heap, Mark};
+use stepio_bench::rounds::median;
 
 /// The runtimes of the table, in column order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -303,7 +304,7 @@ fn connections(runtime: Runtime, n: usize) -> (f64, Heap) {
         }
         Runtime::Tokio => {
             let runtime = crate::tokio_runtime();
-            let out = runtime.block_on(async {
+            runtime.block_on(async {
                 use tokio::io::AsyncReadExt;
                 let listener =
                     tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -331,12 +332,11 @@ fn connections(runtime: Runtime, n: usize) -> (f64, Heap) {
                     task.await.unwrap();
                 }
                 (time, heap)
-            });
-            out
+            })
         }
         Runtime::Smol => {
             let executor = LocalExecutor::new();
-            let out = smol_block_on(&executor, true, async {
+            smol_block_on(&executor, true, async {
                 use futures_lite::AsyncReadExt;
                 let listener = smol::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let mut child = clients(listener.local_addr().unwrap(), n);
@@ -363,8 +363,7 @@ fn connections(runtime: Runtime, n: usize) -> (f64, Heap) {
                     task.await;
                 }
                 (time, heap)
-            });
-            out
+            })
         }
         Runtime::CPython => unreachable!("CPython runs only the gather"),
     }
