@@ -519,7 +519,11 @@ fn with_work_ready_the_reactor_looks_every_few_turns_and_misses_nothing() {
         spin(get_running_loop().unwrap(), Rc::clone(&turns), Rc::clone(&stop));
         let mut buf = [0; 1];
         let mut read = pin!(server.read(&mut buf));
-        poll_fn(|cx| Poll::Ready(assert!(read.as_mut().poll(cx).is_pending()))).await;
+        poll_fn(|cx| {
+            assert!(read.as_mut().poll(cx).is_pending(), "nothing was sent yet");
+            Poll::Ready(())
+        })
+        .await;
         client.write_all(b"x").await.unwrap();
         let turns_before = turns.get();
         assert_eq!(read.await.unwrap(), 1);
