@@ -81,7 +81,9 @@ use stepio_timer_wheel::Clock;
 
 pub use log::{log_error, log_line};
 pub use net::{ReadHalf, TcpListener, TcpStream, WriteHalf, is_out_of_resources};
-pub use reactor::{Direction, IoReady, LOOK_EVERY, Reactor, Registry, Token, WakeFd};
+pub use reactor::{
+    Backend, Direction, IoReady, LOOK_EVERY, Reactor, Registry, Token, WakeFd,
+};
 pub use server::{serve, serve_with};
 
 // ANCHOR: new_event_loop
@@ -102,13 +104,29 @@ pub fn new_event_loop() -> std::io::Result<EventLoop> {
 ///
 /// As [`new_event_loop`].
 pub fn event_loop_with_clock(clock: Clock) -> std::io::Result<EventLoop> {
-    let reactor = Reactor::new()?;
+    event_loop_on(Reactor::new()?, clock)
+}
+// ANCHOR_END: new_event_loop
+
+/// As [`new_event_loop`], on the reactor backend given rather than the one
+/// `STEPIO_REACTOR` names.
+///
+/// # Errors
+///
+/// As [`new_event_loop`].
+pub fn new_event_loop_with(backend: Backend) -> std::io::Result<EventLoop> {
+    event_loop_on(Reactor::with_backend(backend)?, Clock::real())
+}
+
+// ANCHOR: event_loop_on
+/// The reactor, wrapped in stage 3's timers, and attached to the loop.
+fn event_loop_on(reactor: Reactor, clock: Clock) -> std::io::Result<EventLoop> {
     let registry = reactor.registry();
     let event_loop = stepio_timer_wheel::event_loop_with(reactor, clock);
     event_loop.insert_extension(registry);
     Ok(event_loop)
 }
-// ANCHOR_END: new_event_loop
+// ANCHOR_END: event_loop_on
 
 /// Runs `future` on a new loop with a reactor and timers, then closes the
 /// loop, as `asyncio.run()`.

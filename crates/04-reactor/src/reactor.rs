@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use stepio_poll_loop::{Driver, ReadyQueue, Unpark, running_observer};
 
-use crate::sys::{self, EpollEvent, Fd};
+use crate::sys::{self, EpollEvent, Fd, PollFd};
 
 // ANCHOR: direction
 /// One of the two directions a source can be ready in. Each has its own
@@ -123,6 +123,9 @@ impl Token {
 /// What the reactor knows about one registered source.
 #[derive(Default)]
 struct Entry {
+    /// The descriptor, for the `poll(2)` backend, which passes it to every
+    /// wait (epoll keeps its own list).
+    fd: std::ffi::c_int,
     /// Readiness bits, kept until a read or write says "would block" (or
     /// a read comes back short).
     readiness: u8,
@@ -142,7 +145,8 @@ struct Slot {
 /// and every source (which reads it, and registers wakers). All of it is
 /// used on the loop's thread only: only the eventfd is touched by others.
 pub struct Registry {
-    epoll: Fd,
+    /// The epoll instance; `None` with the `poll(2)` backend.
+    epoll: Option<Fd>,
     slots: RefCell<Vec<Slot>>,
     /// Free slot indices, reused last-in first-out.
     free: RefCell<Vec<u32>>,
@@ -156,9 +160,12 @@ pub struct Registry {
 // ANCHOR_END: registry
 
 impl Registry {
-    fn new() -> io::Result<Registry> {
+    fn new(backend: Backend) -> io::Result<Registry> {
         Ok(Registry {
-            epoll: sys::epoll_new()?,
+            epoll: match backend {
+                Backend::Epoll => Some(sys::epoll_new()?),
+                Backend::Poll => None,
+            },
             slots: RefCell::default(),
             free: RefCell::default(),
             to_wake: RefCell::default(),
@@ -177,20 +184,23 @@ impl Registry {
             match self.free.borrow_mut().pop() {
                 Some(index) => {
                     let slot = &mut slots[index as usize];
-                    slot.entry = Some(Entry::default());
+                    slot.entry = Some(Entry { fd: fd.raw(), ..Entry::default() });
                     Token { index, generation: slot.generation }
                 }
                 None => {
                     let index =
                         u32::try_from(slots.len()).expect("fewer than 2^32 sources");
-                    slots.push(Slot { generation: 0, entry: Some(Entry::default()) });
+                    let entry = Entry { fd: fd.raw(), ..Entry::default() };
+                    slots.push(Slot { generation: 0, entry: Some(entry) });
                     Token { index, generation: 0 }
                 }
             }
         };
+        // The `poll(2)` backend needs nothing more: every wait passes the
+        // entries' descriptors.
+        let Some(epoll) = &self.epoll else { return Ok(token) };
         let interest = sys::EPOLLIN | sys::EPOLLOUT | sys::EPOLLRDHUP | sys::EPOLLET;
-        if let Err(err) = sys::epoll_add(&self.epoll, fd.raw(), interest, token.to_data())
-        {
+        if let Err(err) = sys::epoll_add(epoll, fd.raw(), interest, token.to_data()) {
             self.release(token);
             return Err(err);
         }
@@ -202,7 +212,9 @@ impl Registry {
     pub(crate) fn deregister(&self, token: Token, fd: &Fd) {
         // An error here means the fd is not in the epoll set any more; there
         // is nothing to undo, and the slot is freed either way.
-        let _ = sys::epoll_delete(&self.epoll, fd.raw());
+        if let Some(epoll) = &self.epoll {
+            let _ = sys::epoll_delete(epoll, fd.raw());
+        }
         self.release(token);
     }
 
@@ -314,7 +326,12 @@ impl Registry {
         self.events_seen.get()
     }
 
-    /// How many times the reactor has called `epoll_wait` so far.
+    /// Which backend waits for this registry's sources.
+    pub fn backend(&self) -> Backend {
+        if self.epoll.is_some() { Backend::Epoll } else { Backend::Poll }
+    }
+
+    /// How many times the reactor has called `epoll_wait` (or `poll`) so far.
     pub fn looks(&self) -> u64 {
         self.looks.get()
     }
@@ -343,7 +360,8 @@ fn entry_mut(slots: &mut [Slot], token: Token) -> &mut Entry {
 impl fmt::Debug for Registry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Registry")
-            .field("epoll", &self.epoll.raw())
+            .field("backend", &self.backend())
+            .field("epoll", &self.epoll.as_ref().map(Fd::raw))
             .field("sources", &self.slots.try_borrow().map(|_| self.len()).ok())
             .finish()
     }
@@ -360,7 +378,9 @@ impl fmt::Debug for Registry {
 /// which the loop checks before it parks (and then does not sleep).
 #[derive(Debug)]
 pub struct WakeFd {
+    /// The eventfd, or the write end of the `poll(2)` backend's self-pipe.
     fd: Fd,
+    pipe: bool,
     state: AtomicU8,
 }
 
@@ -371,6 +391,12 @@ const NOTIFIED: u8 = 2;
 impl Unpark for WakeFd {
     fn unpark(&self) {
         if self.state.swap(NOTIFIED, Ordering::AcqRel) == PARKED {
+            if self.pipe {
+                if let Err(err) = sys::pipe_signal(&self.fd) {
+                    panic!("cannot wake the loop through its pipe: {err}");
+                }
+                return;
+            }
             let result = match sys::eventfd_signal(&self.fd) {
                 // The counter is full: 2^64 - 2 writes that nobody read
                 // (the loop never reads it). Empty it, and write again so
@@ -390,6 +416,116 @@ impl Unpark for WakeFd {
 }
 // ANCHOR_END: wake_fd
 
+// ANCHOR: backend
+/// How the reactor waits for its sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Edge-triggered epoll (Linux), the default: a source is registered
+    /// once, and a wait costs the same however many sources sit idle.
+    Epoll,
+    /// Level-triggered `poll(2)`, which every Unix has: each wait passes
+    /// every source not known to be ready, and costs in proportion.
+    Poll,
+}
+
+impl Backend {
+    /// The backend the environment variable `STEPIO_REACTOR` names
+    /// (`epoll` or `poll`); epoll when it is not set.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for any other value.
+    pub fn from_env() -> io::Result<Backend> {
+        match std::env::var("STEPIO_REACTOR") {
+            Ok(name) => Backend::parse(&name),
+            Err(_) => Ok(Backend::Epoll),
+        }
+    }
+
+    /// The backend `name` names: `epoll` (or nothing) or `poll`.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for any other name.
+    pub fn parse(name: &str) -> io::Result<Backend> {
+        match name {
+            "" | "epoll" => Ok(Backend::Epoll),
+            "poll" => Ok(Backend::Poll),
+            other => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "STEPIO_REACTOR={other:?}: the reactor backends are epoll and poll"
+                ),
+            )),
+        }
+    }
+}
+// ANCHOR_END: backend
+
+// ANCHOR: poll_backend
+impl PollState {
+    /// One wait in `poll(2)`. The array holds the self-pipe and every source
+    /// in each direction it is *not* ready in: `poll` is level-triggered,
+    /// and would report a ready direction again on every call, so that a
+    /// socket nobody reads would keep the loop from ever sleeping. Leaving
+    /// out what is ready until a read or write says "would block" makes it
+    /// behave as edge-triggered epoll does.
+    fn wait(
+        &mut self,
+        registry: &Registry,
+        timeout: Option<Duration>,
+    ) -> io::Result<&[EpollEvent]> {
+        self.fds.clear();
+        self.tokens.clear();
+        self.fds.push(PollFd { fd: self.wake.raw(), events: sys::POLLIN, revents: 0 });
+        self.tokens.push(Token::WAKE);
+        for (index, slot) in registry.slots.borrow().iter().enumerate() {
+            let Some(entry) = &slot.entry else { continue };
+            let mut events = 0;
+            if entry.readiness & Direction::Read.ready_mask() == 0 {
+                events |= sys::POLLIN;
+            }
+            if entry.readiness & Direction::Write.ready_mask() == 0 {
+                events |= sys::POLLOUT;
+            }
+            if events != 0 {
+                self.fds.push(PollFd { fd: entry.fd, events, revents: 0 });
+                let token = Token { index: index as u32, generation: slot.generation };
+                self.tokens.push(token.to_data());
+            }
+        }
+        self.events.clear();
+        if sys::poll_fds(&mut self.fds, timeout)? == 0 {
+            return Ok(&self.events);
+        }
+        for (fd, &data) in self.fds.iter().zip(&self.tokens) {
+            if fd.revents == 0 {
+                continue;
+            }
+            if data == Token::WAKE {
+                sys::pipe_drain(&self.wake)?;
+            }
+            // The same bits epoll would have set, for `dispatch`.
+            let mut events = 0;
+            if fd.revents & sys::POLLIN != 0 {
+                events |= sys::EPOLLIN;
+            }
+            if fd.revents & sys::POLLOUT != 0 {
+                events |= sys::EPOLLOUT;
+            }
+            if fd.revents & sys::POLLHUP != 0 {
+                events |= sys::EPOLLHUP;
+            }
+            if fd.revents & (sys::POLLERR | sys::POLLNVAL) != 0 {
+                events |= sys::EPOLLERR;
+            }
+            self.events.push(EpollEvent { events, data });
+        }
+        Ok(&self.events)
+    }
+}
+// ANCHOR_END: poll_backend
+
 // ANCHOR: reactor
 /// The innermost driver of a stage-4 loop: parks in `epoll_wait`.
 pub struct Reactor {
@@ -400,6 +536,20 @@ pub struct Reactor {
     /// Zero-timeout parks answered without a system call since the last
     /// `epoll_wait` (see [`LOOK_EVERY`]).
     skipped: u32,
+    /// The `poll(2)` backend's state: `None` with epoll.
+    poll: Option<PollState>,
+}
+
+/// What the `poll(2)` backend keeps between waits.
+struct PollState {
+    /// The self-pipe's read end, which other threads make readable.
+    wake: Fd,
+    /// The array passed to `poll`, rebuilt for each wait, and the token of
+    /// each of its entries.
+    fds: Vec<PollFd>,
+    tokens: Vec<u64>,
+    /// What the wait found, as the events epoll would have given.
+    events: Vec<EpollEvent>,
 }
 
 // ANCHOR: look_every
@@ -423,22 +573,48 @@ impl Reactor {
     ///
     /// When the process is out of file descriptors (`EMFILE`) or memory.
     pub fn new() -> io::Result<Reactor> {
-        let registry = Rc::new(Registry::new()?);
+        Reactor::with_backend(Backend::from_env()?)
+    }
+
+    /// A reactor on `backend`. With [`Backend::Poll`], a self-pipe takes
+    /// the eventfd's place.
+    ///
+    /// # Errors
+    ///
+    /// As [`Reactor::new`].
+    pub fn with_backend(backend: Backend) -> io::Result<Reactor> {
+        let registry = Rc::new(Registry::new(backend)?);
+        if backend == Backend::Poll {
+            let (read, write) = sys::pipe_new()?;
+            return Ok(Reactor {
+                registry,
+                wake: Arc::new(WakeFd {
+                    fd: write,
+                    pipe: true,
+                    state: AtomicU8::new(RUNNING),
+                }),
+                events: Vec::new(),
+                skipped: 0,
+                poll: Some(PollState {
+                    wake: read,
+                    fds: Vec::new(),
+                    tokens: Vec::new(),
+                    events: Vec::new(),
+                }),
+            });
+        }
+        let epoll = registry.epoll.as_ref().expect("an epoll registry");
         let fd = sys::eventfd_new()?;
         // Edge-triggered: a write makes one event. The counter is never
         // read; it cannot fill up in practice (see `WakeFd::unpark`).
-        sys::epoll_add(
-            &registry.epoll,
-            fd.raw(),
-            sys::EPOLLIN | sys::EPOLLET,
-            Token::WAKE,
-        )?;
-        let wake = Arc::new(WakeFd { fd, state: AtomicU8::new(RUNNING) });
+        sys::epoll_add(epoll, fd.raw(), sys::EPOLLIN | sys::EPOLLET, Token::WAKE)?;
+        let wake = Arc::new(WakeFd { fd, pipe: false, state: AtomicU8::new(RUNNING) });
         Ok(Reactor {
             registry,
             wake,
             events: vec![MaybeUninit::uninit(); EVENTS_PER_WAIT],
             skipped: 0,
+            poll: None,
         })
     }
 
@@ -475,7 +651,11 @@ impl Driver for Reactor {
         }
         self.skipped = 0;
         self.registry.looks.set(self.registry.looks.get() + 1);
-        let result = sys::epoll_wait_for(&self.registry.epoll, &mut self.events, timeout);
+        let result = match (&self.registry.epoll, &mut self.poll) {
+            (Some(epoll), _) => sys::epoll_wait_for(epoll, &mut self.events, timeout),
+            (None, Some(poll)) => poll.wait(&self.registry, timeout),
+            (None, None) => unreachable!("a reactor has a backend"),
+        };
         // Awake. Wakes from here on need no system call: the loop collects
         // woken tasks right after `park` returns.
         self.wake.state.store(RUNNING, Ordering::Release);

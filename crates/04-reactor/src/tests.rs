@@ -396,7 +396,7 @@ fn an_idle_loop_sleeps_in_epoll_until_its_timer() {
 
 #[test]
 fn the_eventfd_is_written_only_when_the_loop_is_parked() {
-    let reactor = crate::Reactor::new().unwrap();
+    let reactor = crate::Reactor::with_backend(crate::Backend::Epoll).unwrap();
     let wake = reactor.wake_fd();
     // Running: a wake only leaves a note; no system call.
     wake.unpark_for_test();
@@ -533,3 +533,76 @@ fn with_work_ready_the_reactor_looks_every_few_turns_and_misses_nothing() {
     });
 }
 // ANCHOR_END: look_every_test
+
+// ANCHOR: poll_backend_test
+#[test]
+fn the_poll_backend_serves_sockets_and_sleeps_beside_one_nobody_reads() {
+    let event_loop = crate::new_event_loop_with(crate::Backend::Poll).unwrap();
+    let looks = event_loop
+        .run_until_complete(timeout(HANG, async {
+            assert_eq!(registry().backend(), crate::Backend::Poll);
+            let (mut client, mut server) = pair().await.unwrap();
+            client.write_all(b"ping").await.unwrap();
+            let mut buf = [0; 4];
+            server.read_exact(&mut buf).await.unwrap();
+            assert_eq!(&buf, b"ping");
+            // Bytes wait on `server` and nobody reads them: level-triggered
+            // `poll` would report them at every wait, and the loop would
+            // spin through this sleep instead of sleeping.
+            client.write_all(b"unread").await.unwrap();
+            sleep(Duration::ZERO).await;
+            let before = registry().looks();
+            sleep(Duration::from_millis(30)).await;
+            registry().looks() - before
+        }))
+        .unwrap()
+        .expect("the test hung");
+    event_loop.close().unwrap();
+    assert!(looks < 10, "{looks} waits in a 30 ms sleep: the loop spun");
+}
+// ANCHOR_END: poll_backend_test
+
+#[test]
+fn another_thread_wakes_a_loop_parked_in_poll() {
+    let event_loop = crate::new_event_loop_with(crate::Backend::Poll).unwrap();
+    let (tx, rx) = mpsc::channel::<Waker>();
+    let helper = thread::spawn(move || {
+        for waker in rx {
+            waker.wake();
+        }
+    });
+    let rounds = event_loop
+        .run_until_complete(timeout(HANG, async {
+            let mut rounds = 0;
+            for _ in 0..200 {
+                let mut sent = false;
+                poll_fn(|cx| {
+                    if sent {
+                        return Poll::Ready(());
+                    }
+                    sent = true;
+                    tx.send(cx.waker().clone()).unwrap();
+                    Poll::Pending
+                })
+                .await;
+                rounds += 1;
+            }
+            drop(tx);
+            rounds
+        }))
+        .unwrap()
+        .expect("a wake through the pipe was lost");
+    helper.join().unwrap();
+    event_loop.close().unwrap();
+    assert_eq!(rounds, 200);
+}
+
+#[test]
+fn an_unknown_backend_is_refused_with_its_name() {
+    // Not through the environment (tests share it): the parser itself.
+    let err = crate::Backend::parse("kqueue").unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("kqueue"), "{err}");
+    assert_eq!(crate::Backend::parse("poll").unwrap(), crate::Backend::Poll);
+    assert_eq!(crate::Backend::parse("").unwrap(), crate::Backend::Epoll);
+}

@@ -6,7 +6,9 @@
 //!   and the retry around it for calls a signal may interrupt.
 //! - [`epoll`]: the epoll instance, registrations and the wait.
 //! - [`eventfd`]: the counter other threads write to wake the wait.
-//! - [`poll`]: `poll(2)`, the call before epoll, for chapter 4.1's ladder.
+//! - [`poll`]: `poll(2)`, the call before epoll, for chapter 4.1's ladder
+//!   and the reactor's second backend.
+//! - [`pipe`]: the self-pipe that wakes a wait in `poll(2)`.
 //! - [`socket`]: TCP sockets, their options, and the C address structs.
 //!
 //! Each file declares its own `extern "C"` functions (glibc exports them
@@ -18,6 +20,7 @@
 mod epoll;
 mod errno;
 mod eventfd;
+mod pipe;
 mod poll;
 mod socket;
 
@@ -32,8 +35,9 @@ use errno::cvt;
 use errno::retry;
 pub(crate) use errno::{is_accept_worth_retrying, is_out_of_resources};
 pub(crate) use eventfd::{eventfd_new, eventfd_reset, eventfd_signal};
+pub(crate) use pipe::{pipe_drain, pipe_new, pipe_signal};
 pub use poll::PollFd;
-pub(crate) use poll::{POLLERR, POLLHUP, POLLIN, POLLNVAL, poll_fds};
+pub(crate) use poll::{POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, poll_fds};
 pub(crate) use socket::{
     local_addr, nodelay, peer_addr, set_linger, set_nodelay, take_error, tcp_accept,
     tcp_connect, tcp_listen, tcp_recv, tcp_send, tcp_shutdown,

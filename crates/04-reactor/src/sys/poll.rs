@@ -28,6 +28,7 @@ unsafe extern "C" {
 // ANCHOR_END: pollfd
 
 pub(crate) const POLLIN: c_short = 0x001;
+pub(crate) const POLLOUT: c_short = 0x004;
 pub(crate) const POLLERR: c_short = 0x008;
 pub(crate) const POLLHUP: c_short = 0x010;
 pub(crate) const POLLNVAL: c_short = 0x020;
