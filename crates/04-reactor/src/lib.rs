@@ -58,34 +58,63 @@
 //!
 //! ## What this stage deliberately leaves out
 //!
-//! - Other platforms (kqueue, IOCP): Linux only, as the book.
+//! - Other platforms: Linux only, with epoll or `poll(2)`; no kqueue, no
+//!   IOCP, and the socket constants are Linux's (see `platforms` below).
 //! - UDP and Unix sockets: the same `Source` would carry them.
 //! - Several tasks waiting on one direction of one socket: reads and writes
 //!   take `&mut self`, so the compiler rules it out.
 
 #![deny(unsafe_code)]
 
+// ANCHOR: platforms
+// Linux only, for now: the system calls are declared with Linux's names
+// and constants (every declaration below is gated). The `poll(2)` backend
+// is one half of what macOS and the BSDs would need; the other half is
+// their socket and errno constants, which differ.
+#[cfg(not(target_os = "linux"))]
+compile_error!(
+    "stepio's reactor (stage 4, and every crate built on it) runs on Linux only: \
+     its system calls are declared with Linux's constants. Stages 1, 2, 3, 5 and 6 \
+     build everywhere. Tested: Linux, with epoll and with poll(2) (STEPIO_REACTOR=poll)."
+);
+// ANCHOR_END: platforms
+
+#[cfg(target_os = "linux")]
 pub mod bare;
+#[cfg(target_os = "linux")]
 mod log;
+#[cfg(target_os = "linux")]
 pub mod net;
+#[cfg(target_os = "linux")]
 pub mod reactor;
+#[cfg(target_os = "linux")]
 pub mod server;
+#[cfg(target_os = "linux")]
 mod source;
+#[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 mod sys;
 
+#[cfg(target_os = "linux")]
 use std::future::Future;
 
+#[cfg(target_os = "linux")]
 use stepio_poll_loop::{EventLoop, LoopError};
+#[cfg(target_os = "linux")]
 use stepio_timer_wheel::Clock;
 
+#[cfg(target_os = "linux")]
 pub use log::{log_error, log_line};
+#[cfg(target_os = "linux")]
 pub use net::{ReadHalf, TcpListener, TcpStream, WriteHalf, is_out_of_resources};
+#[cfg(target_os = "linux")]
 pub use reactor::{
     Backend, Direction, IoReady, LOOK_EVERY, Reactor, Registry, Token, WakeFd,
 };
+#[cfg(target_os = "linux")]
 pub use server::{serve, serve_with};
 
+#[cfg(target_os = "linux")]
 // ANCHOR: new_event_loop
 /// A loop that waits for I/O and timers in `epoll_wait`: the reactor,
 /// wrapped in stage 3's timers. The loop's reactor is attached to it, so
@@ -98,6 +127,7 @@ pub fn new_event_loop() -> std::io::Result<EventLoop> {
     event_loop_with_clock(Clock::real())
 }
 
+#[cfg(target_os = "linux")]
 /// As [`new_event_loop`], on `clock` (tests pass [`Clock::simulated`]).
 ///
 /// # Errors
@@ -108,6 +138,7 @@ pub fn event_loop_with_clock(clock: Clock) -> std::io::Result<EventLoop> {
 }
 // ANCHOR_END: new_event_loop
 
+#[cfg(target_os = "linux")]
 /// As [`new_event_loop`], on the reactor backend given rather than the one
 /// `STEPIO_REACTOR` names.
 ///
@@ -118,6 +149,7 @@ pub fn new_event_loop_with(backend: Backend) -> std::io::Result<EventLoop> {
     event_loop_on(Reactor::with_backend(backend)?, Clock::real())
 }
 
+#[cfg(target_os = "linux")]
 // ANCHOR: event_loop_on
 /// The reactor, wrapped in stage 3's timers, and attached to the loop.
 fn event_loop_on(reactor: Reactor, clock: Clock) -> std::io::Result<EventLoop> {
@@ -128,6 +160,7 @@ fn event_loop_on(reactor: Reactor, clock: Clock) -> std::io::Result<EventLoop> {
 }
 // ANCHOR_END: event_loop_on
 
+#[cfg(target_os = "linux")]
 /// Runs `future` on a new loop with a reactor and timers, then closes the
 /// loop, as `asyncio.run()`.
 ///
@@ -140,4 +173,5 @@ pub fn run<F: Future>(future: F) -> Result<F::Output, LoopError> {
 }
 
 #[cfg(test)]
+#[cfg(target_os = "linux")]
 mod tests;

@@ -42,6 +42,7 @@ struct Timespec {
 }
 
 // ANCHOR: ffi
+#[cfg(target_os = "linux")]
 unsafe extern "C" {
     fn epoll_create1(flags: c_int) -> c_int;
     fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, event: *mut EpollEvent) -> c_int;

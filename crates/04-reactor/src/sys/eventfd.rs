@@ -7,6 +7,7 @@ use std::io;
 use super::Fd;
 use super::errno::retry;
 
+#[cfg(target_os = "linux")]
 unsafe extern "C" {
     fn eventfd(initval: c_uint, flags: c_int) -> c_int;
     fn read(fd: c_int, buf: *mut c_void, count: usize) -> isize;

@@ -43,6 +43,7 @@ pub(crate) use socket::{
     tcp_connect, tcp_listen, tcp_recv, tcp_send, tcp_shutdown,
 };
 
+#[cfg(target_os = "linux")]
 unsafe extern "C" {
     fn close(fd: c_int) -> c_int;
     fn getrlimit(resource: c_int, limit: *mut Rlimit) -> c_int;

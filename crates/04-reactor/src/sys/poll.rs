@@ -22,6 +22,7 @@ pub struct PollFd {
     pub(crate) revents: c_short,
 }
 
+#[cfg(target_os = "linux")]
 unsafe extern "C" {
     fn poll(fds: *mut PollFd, nfds: c_ulong, timeout: c_int) -> c_int;
 }

@@ -46,6 +46,7 @@ struct Linger {
     l_linger: c_int,
 }
 
+#[cfg(target_os = "linux")]
 unsafe extern "C" {
     fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int;
     fn bind(fd: c_int, addr: *const c_void, len: u32) -> c_int;

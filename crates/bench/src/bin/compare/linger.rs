@@ -14,6 +14,7 @@ struct Linger {
     seconds: c_int,
 }
 
+#[cfg(target_os = "linux")]
 unsafe extern "C" {
     fn setsockopt(
         fd: c_int,

@@ -1,0 +1,96 @@
+//! The platform gate: every system-call declaration is Linux-only, said so
+//! where it is declared, so that a build for another system stops at one
+//! clear `compile_error!` (in stage 4) instead of linking calls that are
+//! not there. Checked here because the machine that runs the tests cannot
+//! build for another system.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use stepio_examples::book::repo_root;
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|name| name != "target") {
+                rust_files(&path, found);
+            }
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+/// The lines (1-based) of `text` that open an `extern "C"` block without
+/// `#[cfg(target_os = "linux")]` on the line before.
+fn ungated_externs(text: &str) -> Vec<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let line = line.trim_start();
+        let opens = line.starts_with("extern \"C\" {")
+            || line.starts_with("unsafe extern \"C\" {");
+        let gated = at > 0 && lines[at - 1].trim() == "#[cfg(target_os = \"linux\")]";
+        if opens && !gated {
+            found.push(at + 1);
+        }
+    }
+    found
+}
+
+#[test]
+fn every_foreign_declaration_is_gated_to_linux() {
+    let root = repo_root();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates"), &mut files);
+    rust_files(&root.join("examples"), &mut files);
+    let mut ungated = Vec::new();
+    let mut blocks = 0;
+    for file in &files {
+        let text = fs::read_to_string(file).unwrap();
+        blocks += text.matches("extern \"C\" {").count();
+        for line in ungated_externs(&text) {
+            ungated
+                .push(format!("{}:{line}", file.strip_prefix(&root).unwrap().display()));
+        }
+    }
+    assert!(
+        blocks >= 6,
+        "found only {blocks} extern blocks: is the search looking in the right place?"
+    );
+    assert!(
+        ungated.is_empty(),
+        "extern blocks without #[cfg(target_os = \"linux\")]:\n{}",
+        ungated.join("\n")
+    );
+}
+
+#[test]
+fn another_system_stops_at_one_message_that_names_the_platforms() {
+    let lib =
+        fs::read_to_string(repo_root().join("crates/04-reactor/src/lib.rs")).unwrap();
+    let gate = lib
+        .find("#[cfg(not(target_os = \"linux\"))]\ncompile_error!(")
+        .expect("the gate");
+    let message = &lib[gate..lib[gate..].find(");").unwrap() + gate];
+    assert!(message.contains("Linux") && message.contains("poll(2)"), "{message}");
+    // Every module of the crate is gated too, so nothing else fails there.
+    for line in lib
+        .lines()
+        .filter(|line| line.starts_with("mod ") || line.starts_with("pub mod "))
+    {
+        let before = &lib[..lib.find(line).unwrap()];
+        let previous: Vec<&str> = before.lines().rev().take(2).collect();
+        assert!(
+            previous.contains(&"#[cfg(target_os = \"linux\")]"),
+            "`{line}` is not gated to Linux"
+        );
+    }
+}
+
+#[test]
+fn the_search_finds_an_ungated_block() {
+    let text = "#[cfg(target_os = \"linux\")]\nunsafe extern \"C\" {\n}\n\nunsafe extern \"C\" {\n}\n";
+    assert_eq!(ungated_externs(text), [5]);
+}
