@@ -58,8 +58,9 @@
 //!
 //! ## What this stage deliberately leaves out
 //!
-//! - Other platforms: Linux only, with epoll or `poll(2)`; no kqueue, no
-//!   IOCP, and the socket constants are Linux's (see `platforms` below).
+//! - kqueue and IOCP: Linux waits with epoll or `poll(2)`, macOS and
+//!   FreeBSD with `poll(2)` (compiled, not run there); other systems stop
+//!   at a `compile_error!`.
 //! - UDP and Unix sockets: the same `Source` would carry them.
 //! - Several tasks waiting on one direction of one socket: reads and writes
 //!   take `&mut self`, so the compiler rules it out.
@@ -67,54 +68,54 @@
 #![deny(unsafe_code)]
 
 // ANCHOR: platforms
-// Linux only, for now: the system calls are declared with Linux's names
-// and constants (every declaration below is gated). The `poll(2)` backend
-// is one half of what macOS and the BSDs would need; the other half is
-// their socket and errno constants, which differ.
-#[cfg(not(target_os = "linux"))]
+// The system calls are declared by hand, with each system's constants:
+// Linux's (epoll, or poll(2)), and macOS's and FreeBSD's (poll(2) only).
+// Every declaration is gated to the systems it is written for.
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "freebsd")))]
 compile_error!(
-    "stepio's reactor (stage 4, and every crate built on it) runs on Linux only: \
-     its system calls are declared with Linux's constants. Stages 1, 2, 3, 5 and 6 \
-     build everywhere. Tested: Linux, with epoll and with poll(2) (STEPIO_REACTOR=poll)."
+    "stepio's reactor (stage 4, and every crate built on it) runs on Linux (tested, \
+     epoll or poll(2)), and is written for macOS and FreeBSD (poll(2), compiled but \
+     not run there). Its system calls are declared with those systems' constants. \
+     Stages 1, 2, 3, 5 and 6 build everywhere."
 );
 // ANCHOR_END: platforms
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub mod bare;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 mod log;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub mod net;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub mod reactor;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub mod server;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 mod source;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 #[allow(unsafe_code)]
 mod sys;
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 use std::future::Future;
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 use stepio_poll_loop::{EventLoop, LoopError};
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 use stepio_timer_wheel::Clock;
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use log::{log_error, log_line};
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use net::{ReadHalf, TcpListener, TcpStream, WriteHalf, is_out_of_resources};
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use reactor::{
     Backend, Direction, IoReady, LOOK_EVERY, Reactor, Registry, Token, WakeFd,
 };
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use server::{serve, serve_with};
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 // ANCHOR: new_event_loop
 /// A loop that waits for I/O and timers in `epoll_wait`: the reactor,
 /// wrapped in stage 3's timers. The loop's reactor is attached to it, so
@@ -127,7 +128,7 @@ pub fn new_event_loop() -> std::io::Result<EventLoop> {
     event_loop_with_clock(Clock::real())
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 /// As [`new_event_loop`], on `clock` (tests pass [`Clock::simulated`]).
 ///
 /// # Errors
@@ -138,7 +139,7 @@ pub fn event_loop_with_clock(clock: Clock) -> std::io::Result<EventLoop> {
 }
 // ANCHOR_END: new_event_loop
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 /// As [`new_event_loop`], on the reactor backend given rather than the one
 /// `STEPIO_REACTOR` names.
 ///
@@ -149,7 +150,7 @@ pub fn new_event_loop_with(backend: Backend) -> std::io::Result<EventLoop> {
     event_loop_on(Reactor::with_backend(backend)?, Clock::real())
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 // ANCHOR: event_loop_on
 /// The reactor, wrapped in stage 3's timers, and attached to the loop.
 fn event_loop_on(reactor: Reactor, clock: Clock) -> std::io::Result<EventLoop> {
@@ -160,7 +161,7 @@ fn event_loop_on(reactor: Reactor, clock: Clock) -> std::io::Result<EventLoop> {
 }
 // ANCHOR_END: event_loop_on
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 /// Runs `future` on a new loop with a reactor and timers, then closes the
 /// loop, as `asyncio.run()`.
 ///
@@ -173,5 +174,5 @@ pub fn run<F: Future>(future: F) -> Result<F::Output, LoopError> {
 }
 
 #[cfg(test)]
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 mod tests;

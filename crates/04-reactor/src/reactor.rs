@@ -429,8 +429,13 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The backend when nothing says otherwise: epoll on Linux, `poll(2)`
+    /// everywhere else.
+    pub const DEFAULT: Backend =
+        if cfg!(target_os = "linux") { Backend::Epoll } else { Backend::Poll };
+
     /// The backend the environment variable `STEPIO_REACTOR` names
-    /// (`epoll` or `poll`); epoll when it is not set.
+    /// (`epoll` or `poll`); [`Backend::DEFAULT`] when it is not set.
     ///
     /// # Errors
     ///
@@ -438,18 +443,19 @@ impl Backend {
     pub fn from_env() -> io::Result<Backend> {
         match std::env::var("STEPIO_REACTOR") {
             Ok(name) => Backend::parse(&name),
-            Err(_) => Ok(Backend::Epoll),
+            Err(_) => Ok(Backend::DEFAULT),
         }
     }
 
-    /// The backend `name` names: `epoll` (or nothing) or `poll`.
+    /// The backend `name` names: `epoll`, `poll`, or (empty) the default.
     ///
     /// # Errors
     ///
     /// `InvalidInput` for any other name.
     pub fn parse(name: &str) -> io::Result<Backend> {
         match name {
-            "" | "epoll" => Ok(Backend::Epoll),
+            "" => Ok(Backend::DEFAULT),
+            "epoll" => Ok(Backend::Epoll),
             "poll" => Ok(Backend::Poll),
             other => Err(io::Error::new(
                 io::ErrorKind::InvalidInput,

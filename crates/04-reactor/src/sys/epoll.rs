@@ -5,6 +5,8 @@
 //! and waits again with a timeout computed afresh, so a timer is never made
 //! late by a retry with the old timeout.
 
+#![cfg_attr(not(target_os = "linux"), allow(unused_imports, dead_code))]
+
 use std::ffi::{c_int, c_long, c_void};
 use std::io;
 use std::mem::MaybeUninit;
@@ -13,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use super::Fd;
+#[cfg(target_os = "linux")]
 use super::errno::{ENOSYS, EPERM, cvt, retry};
 
 // ANCHOR: epoll_event
@@ -35,6 +38,7 @@ pub(crate) struct EpollEvent {
 // ANCHOR_END: epoll_event
 
 /// `struct timespec` on 64-bit Linux.
+#[cfg(target_os = "linux")]
 #[repr(C)]
 struct Timespec {
     tv_sec: i64,
@@ -65,19 +69,25 @@ pub(crate) const EPOLLHUP: u32 = 0x010;
 pub(crate) const EPOLLRDHUP: u32 = 0x2000;
 pub(crate) const EPOLLET: u32 = 1 << 31;
 
+#[cfg(target_os = "linux")]
 const EPOLL_CLOEXEC: c_int = 0o2_000_000;
+#[cfg(target_os = "linux")]
 const EPOLL_CTL_ADD: c_int = 1;
+#[cfg(target_os = "linux")]
 const EPOLL_CTL_DEL: c_int = 2;
+#[cfg(target_os = "linux")]
 const SYS_EPOLL_PWAIT2: c_long = 441;
 
 // ANCHOR: epoll_fns
 /// `epoll_create1(EPOLL_CLOEXEC)`: a new epoll instance.
+#[cfg(target_os = "linux")]
 pub(crate) fn epoll_new() -> io::Result<Fd> {
     // SAFETY: no pointers; the kernel checks the flags.
     retry(|| unsafe { epoll_create1(EPOLL_CLOEXEC) }).map(Fd)
 }
 
 /// Adds `fd` to `epoll`, watching `events`, with `token` as its data.
+#[cfg(target_os = "linux")]
 pub(crate) fn epoll_add(
     epoll: &Fd,
     fd: c_int,
@@ -91,6 +101,7 @@ pub(crate) fn epoll_add(
 }
 
 /// Removes `fd` from `epoll`.
+#[cfg(target_os = "linux")]
 pub(crate) fn epoll_delete(epoll: &Fd, fd: c_int) -> io::Result<()> {
     // SAFETY: since Linux 2.6.9 the event argument of EPOLL_CTL_DEL may be
     // null; the kernel reads no memory from us.
@@ -100,6 +111,7 @@ pub(crate) fn epoll_delete(epoll: &Fd, fd: c_int) -> io::Result<()> {
 
 /// Whether `epoll_pwait2` is known to be missing (kernels before 5.11, or
 /// a sandbox that refuses unknown system calls). Learned once per process.
+#[cfg(target_os = "linux")]
 static NO_PWAIT2: AtomicBool = AtomicBool::new(false);
 
 /// Waits for events on `epoll` for at most `timeout` (`None`: forever), and
@@ -109,6 +121,7 @@ static NO_PWAIT2: AtomicBool = AtomicBool::new(false);
 /// falls back to `epoll_wait`, whose timeout is in whole milliseconds,
 /// rounded up so that a wait never ends before the deadline it was asked
 /// for. A wait interrupted by a signal returns 0 events (see module docs).
+#[cfg(target_os = "linux")]
 pub(crate) fn epoll_wait_for<'a>(
     epoll: &Fd,
     events: &'a mut [MaybeUninit<EpollEvent>],
@@ -124,6 +137,7 @@ pub(crate) fn epoll_wait_for<'a>(
 }
 
 /// One wait, checked by [`cvt`]: how many events the kernel wrote.
+#[cfg(target_os = "linux")]
 fn epoll_wait_raw(
     epoll: &Fd,
     events: &mut [MaybeUninit<EpollEvent>],
@@ -169,7 +183,7 @@ fn epoll_wait_raw(
 }
 // ANCHOR_END: epoll_fns
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
     use crate::sys::{eventfd_new, eventfd_reset, eventfd_signal};
@@ -211,4 +225,37 @@ mod tests {
         assert_eq!((data, bits & EPOLLIN), (7, EPOLLIN));
         assert_eq!(eventfd_reset(&efd).unwrap(), 2);
     }
+}
+
+/// Elsewhere there is no epoll: asking for it says so.
+#[cfg(not(target_os = "linux"))]
+fn no_epoll() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        "epoll is Linux's: use the poll(2) backend",
+    )
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn epoll_new() -> io::Result<Fd> {
+    Err(no_epoll())
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn epoll_add(_: &Fd, _: c_int, _: u32, _: u64) -> io::Result<()> {
+    Err(no_epoll())
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn epoll_delete(_: &Fd, _: c_int) -> io::Result<()> {
+    Err(no_epoll())
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn epoll_wait_for<'a>(
+    _: &Fd,
+    _: &'a mut [MaybeUninit<EpollEvent>],
+    _: Option<Duration>,
+) -> io::Result<&'a [EpollEvent]> {
+    Err(no_epoll())
 }

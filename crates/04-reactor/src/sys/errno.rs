@@ -24,41 +24,45 @@ pub(super) fn retry<T: Copy + PartialEq + From<i8>>(
 }
 // ANCHOR_END: cvt
 
+#[cfg(target_os = "linux")]
 pub(super) const EPERM: i32 = 1;
 pub(super) const ENOMEM: i32 = 12;
 pub(super) const ENFILE: i32 = 23;
 pub(super) const EMFILE: i32 = 24;
+#[cfg(target_os = "linux")]
 pub(super) const ENOSYS: i32 = 38;
+#[cfg(target_os = "linux")]
 pub(super) const ENOBUFS: i32 = 105;
+#[cfg(target_os = "linux")]
 pub(super) const EINPROGRESS: i32 = 115;
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+pub(super) const ENOBUFS: i32 = 55;
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+pub(super) const EINPROGRESS: i32 = 36;
 
 /// Whether `err`, from `accept`, is a network error of the connection
 /// being accepted, which Linux reports on `accept` itself: accept(2) says
 /// to treat these like "would block" and accept again. The listener is
 /// fine.
 pub(crate) fn is_accept_worth_retrying(err: &io::Error) -> bool {
-    const ENONET: i32 = 64;
-    const EPROTO: i32 = 71;
-    const ENOPROTOOPT: i32 = 92;
-    const EOPNOTSUPP: i32 = 95;
-    const ENETDOWN: i32 = 100;
-    const ENETUNREACH: i32 = 101;
-    const EHOSTDOWN: i32 = 112;
-    const EHOSTUNREACH: i32 = 113;
+    #[cfg(target_os = "linux")]
+    const RETRIED: [i32; 8] = [
+        64,  // ENONET
+        71,  // EPROTO
+        92,  // ENOPROTOOPT
+        95,  // EOPNOTSUPP
+        100, // ENETDOWN
+        101, // ENETUNREACH
+        112, // EHOSTDOWN
+        113, // EHOSTUNREACH
+    ];
+    // The same errors, by macOS's numbers, then FreeBSD's.
+    #[cfg(target_os = "macos")]
+    const RETRIED: [i32; 7] = [100, 42, 102, 50, 51, 64, 65];
+    #[cfg(target_os = "freebsd")]
+    const RETRIED: [i32; 7] = [92, 42, 45, 50, 51, 64, 65];
     err.kind() == io::ErrorKind::ConnectionAborted
-        || matches!(
-            err.raw_os_error(),
-            Some(
-                ENONET
-                    | EPROTO
-                    | ENOPROTOOPT
-                    | EOPNOTSUPP
-                    | ENETDOWN
-                    | ENETUNREACH
-                    | EHOSTDOWN
-                    | EHOSTUNREACH
-            )
-        )
+        || err.raw_os_error().is_some_and(|code| RETRIED.contains(&code))
 }
 
 /// Whether `err` is the process or the system running out of descriptors,
@@ -67,7 +71,7 @@ pub(crate) fn is_out_of_resources(err: &io::Error) -> bool {
     matches!(err.raw_os_error(), Some(EMFILE | ENFILE | ENOBUFS | ENOMEM))
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
 

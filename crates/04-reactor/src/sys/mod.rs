@@ -15,7 +15,9 @@
 //! all under their own names) and wraps each in a safe function. Here is
 //! the owner of a descriptor, [`Fd`], which closes it when dropped.
 //!
-//! The constants are Linux's, the same on x86-64 and aarch64.
+//! The constants are Linux's, the same on x86-64 and aarch64; where macOS
+//! and FreeBSD differ, theirs sit beside them under `cfg`. Those two are
+//! compiled (`cargo check --target`) but not run: only Linux is tested.
 
 mod epoll;
 mod errno;
@@ -43,7 +45,7 @@ pub(crate) use socket::{
     tcp_connect, tcp_listen, tcp_recv, tcp_send, tcp_shutdown,
 };
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 unsafe extern "C" {
     fn close(fd: c_int) -> c_int;
     fn getrlimit(resource: c_int, limit: *mut Rlimit) -> c_int;
@@ -86,7 +88,10 @@ struct Rlimit {
 /// (up to the hard limit), for tests and examples that open thousands of
 /// sockets. Returns the limit now in force.
 pub(crate) fn raise_fd_limit(wanted: u64) -> io::Result<u64> {
+    #[cfg(target_os = "linux")]
     const RLIMIT_NOFILE: c_int = 7;
+    #[cfg(any(target_os = "macos", target_os = "freebsd"))]
+    const RLIMIT_NOFILE: c_int = 8;
     let mut limit = Rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: the kernel writes one `struct rlimit` into `limit`.
     retry(|| unsafe { getrlimit(RLIMIT_NOFILE, &mut limit) })?;
@@ -96,4 +101,26 @@ pub(crate) fn raise_fd_limit(wanted: u64) -> io::Result<u64> {
         retry(|| unsafe { setrlimit(RLIMIT_NOFILE, &limit) })?;
     }
     Ok(limit.rlim_cur)
+}
+
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+unsafe extern "C" {
+    fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;
+}
+
+/// Makes `fd` non-blocking and close-on-exec, where the call that made it
+/// could not (no `SOCK_NONBLOCK` on macOS, no `pipe2`).
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+pub(crate) fn set_nonblocking_cloexec(fd: &Fd) -> io::Result<()> {
+    const F_SETFD: c_int = 2;
+    const F_GETFL: c_int = 3;
+    const F_SETFL: c_int = 4;
+    const FD_CLOEXEC: c_int = 1;
+    const O_NONBLOCK: c_int = 4;
+    // SAFETY: `fd` is open; these commands take an int argument, or none.
+    let flags = retry(|| unsafe { fcntl(fd.raw(), F_GETFL) })?;
+    // SAFETY: as above.
+    retry(|| unsafe { fcntl(fd.raw(), F_SETFL, flags | O_NONBLOCK) })?;
+    // SAFETY: as above.
+    retry(|| unsafe { fcntl(fd.raw(), F_SETFD, FD_CLOEXEC) }).map(drop)
 }

@@ -8,22 +8,43 @@ use std::io;
 use super::Fd;
 use super::errno::retry;
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 unsafe extern "C" {
-    fn pipe2(fds: *mut c_int, flags: c_int) -> c_int;
     fn read(fd: c_int, buf: *mut c_void, count: usize) -> isize;
     fn write(fd: c_int, buf: *const c_void, count: usize) -> isize;
 }
 
-const O_CLOEXEC: c_int = 0o2_000_000;
-const O_NONBLOCK: c_int = 0o4_000;
+#[cfg(target_os = "linux")]
+unsafe extern "C" {
+    fn pipe2(fds: *mut c_int, flags: c_int) -> c_int;
+}
+
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+unsafe extern "C" {
+    fn pipe(fds: *mut c_int) -> c_int;
+}
 
 /// A non-blocking pipe: (the end to read, the end to write).
+#[cfg(target_os = "linux")]
 pub(crate) fn pipe_new() -> io::Result<(Fd, Fd)> {
+    const O_CLOEXEC: c_int = 0o2_000_000;
+    const O_NONBLOCK: c_int = 0o4_000;
     let mut fds: [c_int; 2] = [-1; 2];
     // SAFETY: the kernel writes two descriptors into `fds`, alive for the call.
     retry(|| unsafe { pipe2(fds.as_mut_ptr(), O_CLOEXEC | O_NONBLOCK) })?;
     Ok((Fd(fds[0]), Fd(fds[1])))
+}
+
+/// A non-blocking pipe: (the end to read, the end to write).
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+pub(crate) fn pipe_new() -> io::Result<(Fd, Fd)> {
+    let mut fds: [c_int; 2] = [-1; 2];
+    // SAFETY: the kernel writes two descriptors into `fds`, alive for the call.
+    retry(|| unsafe { pipe(fds.as_mut_ptr()) })?;
+    let (read, write) = (Fd(fds[0]), Fd(fds[1]));
+    super::set_nonblocking_cloexec(&read)?;
+    super::set_nonblocking_cloexec(&write)?;
+    Ok((read, write))
 }
 
 /// Writes one byte, making the read end readable. A full pipe is fine: it

@@ -5,7 +5,7 @@
 //! the number watched, however few are ready. Like the epoll wait, an
 //! interrupted call is reported as "nothing ready" rather than retried.
 
-use std::ffi::{c_int, c_short, c_ulong};
+use std::ffi::{c_int, c_short};
 use std::io;
 use std::time::Duration;
 
@@ -22,10 +22,16 @@ pub struct PollFd {
     pub(crate) revents: c_short,
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 unsafe extern "C" {
-    fn poll(fds: *mut PollFd, nfds: c_ulong, timeout: c_int) -> c_int;
+    fn poll(fds: *mut PollFd, nfds: Nfds, timeout: c_int) -> c_int;
 }
+
+/// `nfds_t`: `unsigned long` on Linux, `unsigned int` on macOS and FreeBSD.
+#[cfg(target_os = "linux")]
+type Nfds = std::ffi::c_ulong;
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+type Nfds = std::ffi::c_uint;
 // ANCHOR_END: pollfd
 
 pub(crate) const POLLIN: c_short = 0x001;
@@ -44,7 +50,7 @@ pub(crate) fn poll_fds(
     let millis = timeout.map_or(-1, |t| {
         c_int::try_from(t.as_nanos().div_ceil(1_000_000)).unwrap_or(c_int::MAX)
     });
-    let len = c_ulong::try_from(fds.len()).unwrap_or(c_ulong::MAX);
+    let len = Nfds::try_from(fds.len()).unwrap_or(Nfds::MAX);
     // SAFETY: `fds` is `len` valid `pollfd` entries, borrowed mutably for the
     // call; the kernel reads and writes only those and keeps no pointer.
     match cvt(unsafe { poll(fds.as_mut_ptr(), len, millis) }) {

@@ -11,11 +11,20 @@ use std::time::Duration;
 use super::Fd;
 use super::errno::{EINPROGRESS, retry};
 
+/// The type of an address family field: Linux's is 16 bits; the BSDs'
+/// (macOS among them) is 8, after an 8-bit length.
+#[cfg(target_os = "linux")]
+type Family = u16;
+#[cfg(not(target_os = "linux"))]
+type Family = u8;
+
 /// `struct sockaddr_in`: an IPv4 address and port, both in network order.
 #[repr(C)]
 #[derive(Clone, Copy)]
 struct SockaddrIn {
-    sin_family: u16,
+    #[cfg(not(target_os = "linux"))]
+    sin_len: u8,
+    sin_family: Family,
     sin_port: u16,
     sin_addr: [u8; 4],
     sin_zero: [u8; 8],
@@ -25,7 +34,9 @@ struct SockaddrIn {
 #[repr(C)]
 #[derive(Clone, Copy)]
 struct SockaddrIn6 {
-    sin6_family: u16,
+    #[cfg(not(target_os = "linux"))]
+    sin6_len: u8,
+    sin6_family: Family,
     sin6_port: u16,
     sin6_flowinfo: u32,
     sin6_addr: [u8; 16],
@@ -35,7 +46,9 @@ struct SockaddrIn6 {
 /// `struct sockaddr_storage`: room for any socket address.
 #[repr(C, align(8))]
 struct SockaddrStorage {
-    ss_family: u16,
+    #[cfg(not(target_os = "linux"))]
+    ss_len: u8,
+    ss_family: Family,
     _data: [u8; 126],
 }
 
@@ -46,12 +59,11 @@ struct Linger {
     l_linger: c_int,
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 unsafe extern "C" {
     fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int;
     fn bind(fd: c_int, addr: *const c_void, len: u32) -> c_int;
     fn listen(fd: c_int, backlog: c_int) -> c_int;
-    fn accept4(fd: c_int, addr: *mut c_void, len: *mut u32, flags: c_int) -> c_int;
     fn connect(fd: c_int, addr: *const c_void, len: u32) -> c_int;
     fn getsockopt(
         fd: c_int,
@@ -74,26 +86,85 @@ unsafe extern "C" {
     fn send(fd: c_int, buf: *const c_void, len: usize, flags: c_int) -> isize;
 }
 
+#[cfg(target_os = "linux")]
+unsafe extern "C" {
+    fn accept4(fd: c_int, addr: *mut c_void, len: *mut u32, flags: c_int) -> c_int;
+}
+
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+unsafe extern "C" {
+    fn accept(fd: c_int, addr: *mut c_void, len: *mut u32) -> c_int;
+}
+
 const AF_INET: c_int = 2;
+#[cfg(target_os = "linux")]
 const AF_INET6: c_int = 10;
+#[cfg(target_os = "macos")]
+const AF_INET6: c_int = 30;
+#[cfg(target_os = "freebsd")]
+const AF_INET6: c_int = 28;
 const SOCK_STREAM: c_int = 1;
-const SOCK_NONBLOCK: c_int = 0o4_000;
-const SOCK_CLOEXEC: c_int = 0o2_000_000;
-const SOL_SOCKET: c_int = 1;
-const SO_REUSEADDR: c_int = 2;
-const SO_ERROR: c_int = 4;
-const SO_LINGER: c_int = 13;
 const IPPROTO_TCP: c_int = 6;
 const TCP_NODELAY: c_int = 1;
-const MSG_NOSIGNAL: c_int = 0x4000;
+#[cfg(target_os = "linux")]
+mod consts {
+    use std::ffi::c_int;
+    pub(super) const SOCK_NONBLOCK: c_int = 0o4_000;
+    pub(super) const SOCK_CLOEXEC: c_int = 0o2_000_000;
+    pub(super) const SOL_SOCKET: c_int = 1;
+    pub(super) const SO_REUSEADDR: c_int = 2;
+    pub(super) const SO_ERROR: c_int = 4;
+    pub(super) const SO_LINGER: c_int = 13;
+    pub(super) const MSG_NOSIGNAL: c_int = 0x4000;
+}
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+mod consts {
+    use std::ffi::c_int;
+    pub(super) const SOL_SOCKET: c_int = 0xffff;
+    pub(super) const SO_REUSEADDR: c_int = 0x0004;
+    pub(super) const SO_ERROR: c_int = 0x1007;
+    /// macOS's `SO_LINGER` counts in clock ticks; `SO_LINGER_SEC`, seconds.
+    #[cfg(target_os = "macos")]
+    pub(super) const SO_LINGER: c_int = 0x1080;
+    #[cfg(target_os = "freebsd")]
+    pub(super) const SO_LINGER: c_int = 0x0080;
+    /// macOS has no `MSG_NOSIGNAL`: each socket is set `SO_NOSIGPIPE`.
+    #[cfg(target_os = "macos")]
+    pub(super) const SO_NOSIGPIPE: c_int = 0x1022;
+    #[cfg(target_os = "macos")]
+    pub(super) const MSG_NOSIGNAL: c_int = 0;
+    #[cfg(target_os = "freebsd")]
+    pub(super) const MSG_NOSIGNAL: c_int = 0x20000;
+}
+use consts::*;
 
 // ANCHOR: socket_fns
 /// A non-blocking TCP socket for the family of `addr`.
+#[cfg(target_os = "linux")]
 fn tcp_socket(addr: &SocketAddr) -> io::Result<Fd> {
     let domain = if addr.is_ipv4() { AF_INET } else { AF_INET6 };
     // SAFETY: no pointers; the kernel checks the arguments.
     retry(|| unsafe { socket(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) })
         .map(Fd)
+}
+
+/// Elsewhere: the socket, then its flags, one call each.
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+fn tcp_socket(addr: &SocketAddr) -> io::Result<Fd> {
+    let domain = if addr.is_ipv4() { AF_INET } else { AF_INET6 };
+    // SAFETY: no pointers; the kernel checks the arguments.
+    let fd = retry(|| unsafe { socket(domain, SOCK_STREAM, 0) }).map(Fd)?;
+    prepare_accepted(&fd)?;
+    Ok(fd)
+}
+
+/// Non-blocking and close-on-exec (and, on macOS, no `SIGPIPE`).
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+fn prepare_accepted(fd: &Fd) -> io::Result<()> {
+    super::set_nonblocking_cloexec(fd)?;
+    #[cfg(target_os = "macos")]
+    set_int_option(fd, SOL_SOCKET, SO_NOSIGPIPE, 1)?;
+    Ok(())
 }
 
 /// A non-blocking socket bound to `addr` and listening, with room for
@@ -133,6 +204,7 @@ pub(crate) fn tcp_accept(listener: &Fd) -> io::Result<(Fd, SocketAddr)> {
     let mut len = mem::size_of::<SockaddrStorage>() as u32;
     // SAFETY: `storage` has room for `len` bytes, and the kernel writes at
     // most `len` bytes of address into it and the real length into `len`.
+    #[cfg(target_os = "linux")]
     let fd = retry(|| unsafe {
         accept4(
             listener.raw(),
@@ -142,6 +214,16 @@ pub(crate) fn tcp_accept(listener: &Fd) -> io::Result<(Fd, SocketAddr)> {
         )
     })
     .map(Fd)?;
+    #[cfg(any(target_os = "macos", target_os = "freebsd"))]
+    let fd = {
+        // SAFETY: as above.
+        let fd = retry(|| unsafe {
+            accept(listener.raw(), storage.as_mut_ptr().cast(), &mut len)
+        })
+        .map(Fd)?;
+        prepare_accepted(&fd)?;
+        fd
+    };
     // SAFETY: zeroed, then filled by the kernel: initialized either way.
     let addr = decode_addr(unsafe { storage.assume_init_ref() }, len)?;
     Ok((fd, addr))
@@ -254,7 +336,9 @@ fn encode_addr(addr: &SocketAddr) -> (SockaddrStorage, u32) {
     let len = match addr {
         SocketAddr::V4(v4) => {
             let c = SockaddrIn {
-                sin_family: AF_INET as u16,
+                #[cfg(not(target_os = "linux"))]
+                sin_len: mem::size_of::<SockaddrIn>() as u8,
+                sin_family: AF_INET as Family,
                 sin_port: v4.port().to_be(),
                 sin_addr: v4.ip().octets(),
                 sin_zero: [0; 8],
@@ -266,7 +350,9 @@ fn encode_addr(addr: &SocketAddr) -> (SockaddrStorage, u32) {
         }
         SocketAddr::V6(v6) => {
             let c = SockaddrIn6 {
-                sin6_family: AF_INET6 as u16,
+                #[cfg(not(target_os = "linux"))]
+                sin6_len: mem::size_of::<SockaddrIn6>() as u8,
+                sin6_family: AF_INET6 as Family,
                 sin6_port: v6.port().to_be(),
                 sin6_flowinfo: v6.flowinfo().to_be(),
                 sin6_addr: v6.ip().octets(),
