@@ -169,6 +169,12 @@ impl<T: 'static> Task<T> {
         Poll::Pending
     }
 
+    /// A handle that can cancel this task and tell whether it is done,
+    /// whatever its output: what a group of tasks keeps of each member.
+    pub fn canceller(&self) -> Canceller {
+        Canceller { task: Arc::clone(&self.cell).into_live() }
+    }
+
     // ANCHOR: add_done_callback
     /// Calls `callback` with this task once it has finished, as
     /// `Task.add_done_callback()`: through the loop (`call_soon`), after the
@@ -237,6 +243,30 @@ pub fn current_task() -> Option<CurrentTask> {
     let event_loop = stepio_poll_loop::get_running_loop().ok()?;
     let task = Registry::of(&event_loop)?.get(slot)?;
     Some(CurrentTask { task })
+}
+
+/// Cancels a task, from [`Task::canceller`], whatever its output type.
+#[derive(Clone)]
+pub struct Canceller {
+    task: Arc<dyn LiveTask>,
+}
+
+impl Canceller {
+    /// As [`Task::cancel`].
+    pub fn cancel(&self) -> bool {
+        task::cancel(Arc::clone(&self.task))
+    }
+
+    /// Whether the task has finished.
+    pub fn done(&self) -> bool {
+        self.task.header().is_done()
+    }
+}
+
+impl fmt::Debug for Canceller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        describe(self.task.header(), f)
+    }
 }
 
 /// The running task, from [`current_task`]: its name and id, and `cancel`.

@@ -79,7 +79,7 @@ use stepio_poll_loop::{EventLoop, LoopError, TaskEvent, get_running_loop};
 
 pub use error::TaskError;
 pub use future::BareFuture;
-pub use handle::{CurrentTask, Task, current_task};
+pub use handle::{Canceller, CurrentTask, Task, current_task};
 
 use registry::Registry;
 use task::TaskCell;

@@ -62,6 +62,7 @@
 #![forbid(unsafe_code)]
 
 mod debug;
+pub mod group;
 pub mod sync;
 pub mod trace;
 pub mod watch;
@@ -72,6 +73,7 @@ use std::io;
 use std::net::SocketAddr;
 
 pub use debug::{DebugReport, describe_task};
+pub use group::{GroupError, TaskGroup, task_group};
 pub use stepio_executor_bridge::{
     ConcurrentFuture, JobError, LoopExecutor, RemoteLoop, ThreadPoolExecutor, to_thread,
 };
