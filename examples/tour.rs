@@ -124,6 +124,8 @@ mod ch08_step1_one_at_a_time;
 mod ch08_step2_timeout;
 #[path = "ch09_timeline.rs"]
 mod ch09_timeline;
+#[path = "ch10_task_group.rs"]
+mod ch10_task_group;
 
 use std::error::Error;
 
@@ -273,5 +275,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     chapter("Chapter 9: seeing the loop");
     example("ch09_timeline (the timeline goes to stderr)");
     ch09_timeline::main()?;
+
+    chapter("Chapter 10: the rest of asyncio");
+    example("ch10_task_group");
+    ch10_task_group::main()?;
     Ok(())
 }

@@ -302,9 +302,10 @@ mod tests {
             error.to_string(),
             "unhandled errors in a TaskGroup (1 sub-exception)"
         );
-        assert!(
-            matches!(&error.errors[..], [TaskError::Panicked(message)] if message == "boom")
-        );
+        let [TaskError::Panicked(message)] = &error.errors[..] else {
+            panic!("one panic, not {:?}", error.errors);
+        };
+        assert_eq!(message, "boom");
         assert!(sibling_dropped.get() && body_dropped.get(), "both were dropped");
         assert!(!ran_out.get(), "neither the sibling nor the body ran to its end");
     }
