@@ -124,6 +124,8 @@ mod ch08_step1_one_at_a_time;
 mod ch08_step2_timeout;
 #[path = "ch09_timeline.rs"]
 mod ch09_timeline;
+#[path = "ch10_barrier.rs"]
+mod ch10_barrier;
 #[path = "ch10_task_group.rs"]
 mod ch10_task_group;
 
@@ -279,5 +281,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     chapter("Chapter 10: the rest of asyncio");
     example("ch10_task_group");
     ch10_task_group::main()?;
+    example("ch10_barrier");
+    ch10_barrier::main()?;
     Ok(())
 }

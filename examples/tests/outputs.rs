@@ -271,8 +271,13 @@ fn every_python_version_prints_its_expected_output() {
 /// The examples that pin down an order asyncio defines (who runs first,
 /// what a primitive reports while it hands something on): each prints
 /// exactly what its Python twin prints, line for line.
-const SAME_AS_PYTHON: &[&str] =
-    &["ch05_done_order", "ch06_wait_for_zero", "ch08_handoff", "ch10_task_group"];
+const SAME_AS_PYTHON: &[&str] = &[
+    "ch05_done_order",
+    "ch06_wait_for_zero",
+    "ch08_handoff",
+    "ch10_task_group",
+    "ch10_barrier",
+];
 
 #[test]
 fn the_order_examples_print_what_their_python_twins_print() {
