@@ -1,7 +1,9 @@
-//! `Queue`: a FIFO queue between tasks, bounded or not.
+//! `Queue`: a queue between tasks, bounded or not: first in first out,
+//! last in first out, or lowest first.
 
 use std::cell::{RefCell, RefMut};
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -10,8 +12,61 @@ use std::task::{Context, Poll};
 
 use super::waiters::{Turn, WaitList, Waiter, wake};
 
+// ANCHOR: order
+/// Where items wait, in the order `get` takes them: asyncio's `Queue`,
+/// `LifoQueue` and `PriorityQueue` differ only here.
+enum Items<T> {
+    Fifo(VecDeque<T>),
+    Lifo(Vec<T>),
+    /// Lowest first. The heap's `push` and `pop` need `T: Ord`, which only
+    /// [`Queue::priority`] knows, so it hands them over as functions.
+    Priority {
+        heap: BinaryHeap<Reverse<T>>,
+        push: fn(&mut BinaryHeap<Reverse<T>>, T),
+        pop: fn(&mut BinaryHeap<Reverse<T>>) -> Option<T>,
+    },
+}
+
+impl<T> Items<T> {
+    fn len(&self) -> usize {
+        match self {
+            Items::Fifo(items) => items.len(),
+            Items::Lifo(items) => items.len(),
+            Items::Priority { heap, .. } => heap.len(),
+        }
+    }
+
+    fn push(&mut self, item: T) {
+        match self {
+            Items::Fifo(items) => items.push_back(item),
+            Items::Lifo(items) => items.push(item),
+            Items::Priority { heap, push, .. } => push(heap, item),
+        }
+    }
+
+    /// The item `get` takes next.
+    fn pop(&mut self) -> Option<T> {
+        match self {
+            Items::Fifo(items) => items.pop_front(),
+            Items::Lifo(items) => items.pop(),
+            Items::Priority { heap, pop, .. } => pop(heap),
+        }
+    }
+
+    /// Puts back an item taken by a getter that was cancelled, where the
+    /// next `get` will take it first.
+    fn put_back(&mut self, item: T) {
+        match self {
+            Items::Fifo(items) => items.push_front(item),
+            Items::Lifo(items) => items.push(item),
+            Items::Priority { heap, push, .. } => push(heap, item),
+        }
+    }
+}
+// ANCHOR_END: order
+
 struct Inner<T> {
-    items: VecDeque<T>,
+    items: Items<T>,
     /// 0 for no bound, as asyncio's `maxsize=0`.
     maxsize: usize,
     /// Waiting in `get`: a `put` hands its item straight to the first.
@@ -29,7 +84,9 @@ struct Inner<T> {
 }
 
 // ANCHOR: queue
-/// A first-in, first-out queue between tasks, as `asyncio.Queue`.
+/// A first-in, first-out queue between tasks, as `asyncio.Queue`; with
+/// [`Queue::lifo`] or [`Queue::priority`], asyncio's `LifoQueue` and
+/// `PriorityQueue` (everything below holds for all three).
 ///
 /// - [`put`](Queue::put) waits while a bounded queue is full;
 ///   [`get`](Queue::get) waits while it is empty. `put_nowait` and
@@ -92,9 +149,32 @@ impl std::error::Error for TooManyTaskDone {}
 impl<T> Queue<T> {
     /// A queue that holds at most `maxsize` items; 0 means no bound.
     pub fn new(maxsize: usize) -> Queue<T> {
+        Queue::with_items(Items::Fifo(VecDeque::new()), maxsize)
+    }
+
+    /// A queue whose `get` takes the item put last, as `asyncio.LifoQueue`.
+    pub fn lifo(maxsize: usize) -> Queue<T> {
+        Queue::with_items(Items::Lifo(Vec::new()), maxsize)
+    }
+
+    /// A queue whose `get` takes the lowest item, as
+    /// `asyncio.PriorityQueue` (put `(priority, value)` tuples, as there).
+    pub fn priority(maxsize: usize) -> Queue<T>
+    where
+        T: Ord,
+    {
+        let items = Items::Priority {
+            heap: BinaryHeap::new(),
+            push: |heap, item| heap.push(Reverse(item)),
+            pop: |heap| heap.pop().map(|Reverse(item)| item),
+        };
+        Queue::with_items(items, maxsize)
+    }
+
+    fn with_items(items: Items<T>, maxsize: usize) -> Queue<T> {
         Queue {
             inner: Rc::new(RefCell::new(Inner {
-                items: VecDeque::new(),
+                items,
                 maxsize,
                 getters: WaitList::new(),
                 putters: WaitList::new(),
@@ -117,7 +197,7 @@ impl<T> Queue<T> {
 
     /// Whether it holds no item, as `empty()`.
     pub fn empty(&self) -> bool {
-        self.inner.borrow().items.is_empty()
+        self.inner.borrow().items.len() == 0
     }
 
     /// Whether a bounded queue holds `maxsize` items, as `full()`.
@@ -156,7 +236,7 @@ impl<T> Queue<T> {
     /// [`QueueEmpty`] if there is none.
     pub fn get_nowait(&self) -> Result<T, QueueEmpty> {
         let mut inner = self.inner.borrow_mut();
-        let item = inner.items.pop_front().ok_or(QueueEmpty)?;
+        let item = inner.items.pop().ok_or(QueueEmpty)?;
         // Room for the first waiting putter: kept for it until it runs.
         admit_putters(inner, None);
         Ok(item)
@@ -212,7 +292,7 @@ fn put_now<T>(inner: &mut RefMut<'_, Inner<T>>, item: T) -> Option<Rc<Waiter<T>>
             Some(getter)
         }
         None => {
-            inner.items.push_back(item);
+            inner.items.push(item);
             None
         }
     }
@@ -274,7 +354,7 @@ impl<T> Drop for Get<T> {
                 drop(inner);
                 wake(&next);
             }
-            None => inner.items.push_front(item),
+            None => inner.items.put_back(item),
         }
     }
 }
@@ -394,4 +474,49 @@ impl<T> fmt::Debug for QueueJoin<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("QueueJoin").field("waiting", &self.turn.is_in_line()).finish()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Queue;
+    use crate::{create_task, run, yield_now};
+
+    // ANCHOR: order_test
+    #[test]
+    fn each_kind_of_queue_gives_items_back_in_its_own_order() {
+        let drain = |queue: Queue<(u32, char)>| {
+            for item in [(2, 'b'), (3, 'c'), (1, 'a')] {
+                queue.put_nowait(item).unwrap();
+            }
+            (0..3).map(|_| queue.get_nowait().unwrap().1).collect::<String>()
+        };
+        assert_eq!(drain(Queue::new(0)), "bca", "first in, first out");
+        assert_eq!(drain(Queue::lifo(0)), "acb", "last in, first out");
+        assert_eq!(drain(Queue::priority(0)), "abc", "lowest first");
+    }
+
+    #[test]
+    fn a_cancelled_getter_puts_its_item_back_where_the_next_get_finds_it() {
+        run(async {
+            for (queue, expected) in
+                [(Queue::lifo(0), [2, 1]), (Queue::priority(0), [1, 2])]
+            {
+                let getter = create_task({
+                    let queue = queue.clone();
+                    async move { queue.get().await }
+                });
+                yield_now().await;
+                // Handed straight to the waiting getter, which is cancelled
+                // before it runs: the item must come back.
+                queue.put_nowait(1).unwrap();
+                getter.cancel();
+                assert!(getter.await.unwrap_err().is_cancelled());
+                queue.put_nowait(2).unwrap();
+                let got = [queue.get_nowait().unwrap(), queue.get_nowait().unwrap()];
+                assert_eq!(got, expected);
+            }
+        })
+        .unwrap();
+    }
+    // ANCHOR_END: order_test
 }
