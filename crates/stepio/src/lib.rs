@@ -63,6 +63,7 @@
 
 mod debug;
 pub mod group;
+pub mod scopes;
 pub mod sync;
 pub mod trace;
 pub mod watch;
@@ -74,6 +75,7 @@ use std::net::SocketAddr;
 
 pub use debug::{DebugReport, describe_task};
 pub use group::{GroupError, TaskGroup, task_group};
+pub use scopes::{ScopeFuture, TimeoutScope, shield, timeout_at, timeout_scope};
 pub use stepio_executor_bridge::{
     ConcurrentFuture, JobError, LoopExecutor, RemoteLoop, ThreadPoolExecutor, to_thread,
 };

@@ -550,3 +550,75 @@ fn serve_runs_each_connection_as_a_stage_5_task() {
     });
     assert_eq!(on_task, [true, true, true]);
 }
+
+// ANCHOR: scope_tests
+#[test]
+fn a_timeout_scope_ends_its_body_at_the_deadline_unless_it_is_moved() {
+    simulate(async {
+        let event_loop = get_running_loop().unwrap();
+        // Within the deadline: the body's output.
+        let quick = timeout_scope(Some(ms(100)), |_| sleep(ms(50))).await;
+        assert!(quick.is_ok());
+        // Past it: Elapsed, after the scope's 100 ms.
+        let start = event_loop.now();
+        let slow = timeout_scope(Some(ms(100)), |_| sleep(ms(200))).await;
+        assert_eq!(slow.unwrap_err().after(), ms(100));
+        assert_eq!(event_loop.now() - start, ms(100), "it ended at the deadline");
+        // Moved later from inside: the body finishes.
+        let moved = timeout_scope(Some(ms(100)), |scope| async move {
+            sleep(ms(50)).await;
+            let later = scope.when().unwrap() + ms(200);
+            scope.reschedule(Some(later));
+            sleep(ms(150)).await;
+            "finished"
+        })
+        .await;
+        assert_eq!(moved.unwrap(), "finished");
+        // No deadline at all, then one set from outside the body.
+        let scope_out = Rc::new(RefCell::new(None));
+        let unbounded = timeout_scope(None, |scope| {
+            *scope_out.borrow_mut() = Some(scope.clone());
+            async move {
+                assert!(scope.when().is_none());
+                sleep(ms(1_000)).await;
+            }
+        });
+        let setter = create_task({
+            let scope_out = Rc::clone(&scope_out);
+            let now = event_loop.now();
+            async move {
+                sleep(ms(10)).await;
+                let scope = scope_out.borrow().clone().unwrap();
+                scope.reschedule(Some(now + ms(30)));
+            }
+        });
+        let start = event_loop.now();
+        assert!(unbounded.await.is_err());
+        assert_eq!(event_loop.now() - start, ms(30));
+        setter.await.unwrap();
+    });
+}
+
+#[test]
+fn a_shielded_future_outlives_the_cancelled_task_that_awaited_it() {
+    simulate(async {
+        let finished = Rc::new(Cell::new(false));
+        let outer = create_task({
+            let finished = Rc::clone(&finished);
+            async move {
+                shield(async move {
+                    sleep(ms(100)).await;
+                    finished.set(true);
+                })
+                .await
+            }
+        });
+        sleep(ms(10)).await;
+        outer.cancel();
+        assert!(outer.await.unwrap_err().is_cancelled());
+        assert!(!finished.get());
+        sleep(ms(200)).await;
+        assert!(finished.get(), "the shielded work ran to its end");
+    });
+}
+// ANCHOR_END: scope_tests
