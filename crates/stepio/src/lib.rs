@@ -64,6 +64,7 @@
 mod debug;
 pub mod group;
 pub mod scopes;
+pub mod streams;
 pub mod sync;
 pub mod trace;
 pub mod watch;
@@ -91,6 +92,9 @@ pub use stepio_tasks::{
 };
 pub use stepio_timer_wheel::{Elapsed, LoopTime, sleep, sleep_until, timeout};
 pub use stepio_waker::yield_now;
+pub use streams::{
+    Server, StreamError, StreamReader, StreamWriter, open_connection, start_server,
+};
 pub use trace::{Trace, TraceEvent, Tracer};
 pub use watch::{LoopDebug, watch_as_env_says, watch_from_env};
 
