@@ -126,6 +126,8 @@ mod ch08_step2_timeout;
 mod ch09_timeline;
 #[path = "ch10_barrier.rs"]
 mod ch10_barrier;
+#[path = "ch10_streams.rs"]
+mod ch10_streams;
 #[path = "ch10_task_group.rs"]
 mod ch10_task_group;
 
@@ -283,5 +285,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch10_task_group::main()?;
     example("ch10_barrier");
     ch10_barrier::main()?;
+    example("ch10_streams");
+    ch10_streams::main()?;
     Ok(())
 }

@@ -277,6 +277,7 @@ const SAME_AS_PYTHON: &[&str] = &[
     "ch08_handoff",
     "ch10_task_group",
     "ch10_barrier",
+    "ch10_streams",
 ];
 
 #[test]
