@@ -95,6 +95,8 @@ mod source;
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 #[allow(unsafe_code)]
 mod sys;
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
+pub mod udp;
 
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 use std::future::Future;
@@ -114,6 +116,8 @@ pub use reactor::{
 };
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use server::{serve, serve_with};
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
+pub use udp::UdpSocket;
 
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 // ANCHOR: new_event_loop

@@ -403,7 +403,7 @@ impl WriteHalf<'_> {
 
 /// Tries `f` on each address `addr` resolves to; the first success, or the
 /// last error.
-fn each_addr<T>(
+pub(crate) fn each_addr<T>(
     addr: impl ToSocketAddrs,
     mut f: impl FnMut(SocketAddr) -> io::Result<T>,
 ) -> io::Result<T> {

@@ -606,3 +606,28 @@ fn an_unknown_backend_is_refused_with_its_name() {
     assert_eq!(crate::Backend::parse("poll").unwrap(), crate::Backend::Poll);
     assert_eq!(crate::Backend::parse("").unwrap(), crate::Backend::Epoll);
 }
+
+// ANCHOR: udp_test
+#[test]
+fn udp_datagrams_go_whole_and_a_receiver_waits_for_one() {
+    run(async {
+        let (a, b) = (
+            crate::UdpSocket::bind("127.0.0.1:0").unwrap(),
+            crate::UdpSocket::bind("127.0.0.1:0").unwrap(),
+        );
+        let (a_addr, b_addr) = (a.local_addr().unwrap(), b.local_addr().unwrap());
+        // Nothing yet: the receive waits (a timeout says it did not end).
+        let mut buf = [0; 16];
+        assert!(timeout(Duration::from_millis(20), b.recv_from(&mut buf)).await.is_err());
+        assert_eq!(a.send_to(b"ping", b_addr).await.unwrap(), 4);
+        assert_eq!(b.recv_from(&mut buf).await.unwrap(), (4, a_addr));
+        assert_eq!(&buf[..4], b"ping");
+        // One datagram per receive; a long one is cut to the buffer.
+        a.send_to(b"0123456789abcdefXYZ", b_addr).await.unwrap();
+        a.send_to(b"next", b_addr).await.unwrap();
+        assert_eq!(b.recv_from(&mut buf).await.unwrap().0, 16);
+        assert_eq!(b.recv_from(&mut buf).await.unwrap().0, 4);
+        assert_eq!(&buf[..4], b"next");
+    });
+}
+// ANCHOR_END: udp_test

@@ -42,7 +42,8 @@ pub use poll::PollFd;
 pub(crate) use poll::{POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, poll_fds};
 pub(crate) use socket::{
     local_addr, nodelay, peer_addr, set_linger, set_nodelay, take_error, tcp_accept,
-    tcp_connect, tcp_listen, tcp_recv, tcp_send, tcp_shutdown,
+    tcp_connect, tcp_listen, tcp_recv, tcp_send, tcp_shutdown, udp_bind, udp_recv_from,
+    udp_send_to,
 };
 
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]

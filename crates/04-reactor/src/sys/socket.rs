@@ -84,6 +84,22 @@ unsafe extern "C" {
     fn shutdown(fd: c_int, how: c_int) -> c_int;
     fn recv(fd: c_int, buf: *mut c_void, len: usize, flags: c_int) -> isize;
     fn send(fd: c_int, buf: *const c_void, len: usize, flags: c_int) -> isize;
+    fn sendto(
+        fd: c_int,
+        buf: *const c_void,
+        len: usize,
+        flags: c_int,
+        addr: *const c_void,
+        addr_len: u32,
+    ) -> isize;
+    fn recvfrom(
+        fd: c_int,
+        buf: *mut c_void,
+        len: usize,
+        flags: c_int,
+        addr: *mut c_void,
+        addr_len: *mut u32,
+    ) -> isize;
 }
 
 #[cfg(target_os = "linux")]
@@ -104,6 +120,7 @@ const AF_INET6: c_int = 30;
 #[cfg(target_os = "freebsd")]
 const AF_INET6: c_int = 28;
 const SOCK_STREAM: c_int = 1;
+const SOCK_DGRAM: c_int = 2;
 const IPPROTO_TCP: c_int = 6;
 const TCP_NODELAY: c_int = 1;
 #[cfg(target_os = "linux")]
@@ -140,20 +157,24 @@ use consts::*;
 
 // ANCHOR: socket_fns
 /// A non-blocking TCP socket for the family of `addr`.
-#[cfg(target_os = "linux")]
 fn tcp_socket(addr: &SocketAddr) -> io::Result<Fd> {
+    new_socket(addr, SOCK_STREAM)
+}
+
+/// A non-blocking socket of type `ty` for the family of `addr`.
+#[cfg(target_os = "linux")]
+fn new_socket(addr: &SocketAddr, ty: c_int) -> io::Result<Fd> {
     let domain = if addr.is_ipv4() { AF_INET } else { AF_INET6 };
     // SAFETY: no pointers; the kernel checks the arguments.
-    retry(|| unsafe { socket(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) })
-        .map(Fd)
+    retry(|| unsafe { socket(domain, ty | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) }).map(Fd)
 }
 
 /// Elsewhere: the socket, then its flags, one call each.
 #[cfg(any(target_os = "macos", target_os = "freebsd"))]
-fn tcp_socket(addr: &SocketAddr) -> io::Result<Fd> {
+fn new_socket(addr: &SocketAddr, ty: c_int) -> io::Result<Fd> {
     let domain = if addr.is_ipv4() { AF_INET } else { AF_INET6 };
     // SAFETY: no pointers; the kernel checks the arguments.
-    let fd = retry(|| unsafe { socket(domain, SOCK_STREAM, 0) }).map(Fd)?;
+    let fd = retry(|| unsafe { socket(domain, ty, 0) }).map(Fd)?;
     prepare_accepted(&fd)?;
     Ok(fd)
 }
@@ -195,6 +216,56 @@ pub(crate) fn tcp_connect(addr: &SocketAddr) -> io::Result<(Fd, bool)> {
         Err(err) if err.raw_os_error() == Some(EINPROGRESS) => Ok((fd, false)),
         Err(err) => Err(err),
     }
+}
+
+/// A non-blocking UDP socket bound to `addr`.
+pub(crate) fn udp_bind(addr: &SocketAddr) -> io::Result<Fd> {
+    let fd = new_socket(addr, SOCK_DGRAM)?;
+    let (storage, len) = encode_addr(addr);
+    // SAFETY: `storage` holds a valid address of `len` bytes.
+    retry(|| unsafe { bind(fd.raw(), (&raw const storage).cast(), len) })?;
+    Ok(fd)
+}
+
+/// Sends one datagram to `addr`; `WouldBlock` when the buffer is full.
+pub(crate) fn udp_send_to(fd: &Fd, buf: &[u8], addr: &SocketAddr) -> io::Result<usize> {
+    let (storage, len) = encode_addr(addr);
+    // SAFETY: `buf` is valid for reads of `buf.len()` bytes, and `storage`
+    // holds a valid address of `len` bytes; both outlive the call.
+    retry(|| unsafe {
+        sendto(
+            fd.raw(),
+            buf.as_ptr().cast(),
+            buf.len(),
+            0,
+            (&raw const storage).cast(),
+            len,
+        )
+    })
+    .map(|n| n as usize)
+}
+
+/// Receives one datagram into `buf` (the rest of a longer one is lost, as
+/// `recvfrom(2)` does), and the sender's address; `WouldBlock` when none
+/// is waiting.
+pub(crate) fn udp_recv_from(fd: &Fd, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+    let mut storage = MaybeUninit::<SockaddrStorage>::zeroed();
+    let mut len = mem::size_of::<SockaddrStorage>() as u32;
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes; `storage` has
+    // room for `len` bytes of address, and the kernel writes no more.
+    let n = retry(|| unsafe {
+        recvfrom(
+            fd.raw(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            0,
+            storage.as_mut_ptr().cast(),
+            &mut len,
+        )
+    })?;
+    // SAFETY: zeroed, then filled by the kernel.
+    let addr = decode_addr(unsafe { storage.assume_init_ref() }, len)?;
+    Ok((n as usize, addr))
 }
 
 /// Accepts a connection: a new non-blocking socket and the peer's address.
