@@ -130,6 +130,8 @@ mod ch10_barrier;
 mod ch10_streams;
 #[path = "ch10_task_group.rs"]
 mod ch10_task_group;
+#[path = "ch10_udp.rs"]
+mod ch10_udp;
 
 use std::error::Error;
 
@@ -287,5 +289,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch10_barrier::main()?;
     example("ch10_streams");
     ch10_streams::main()?;
+    example("ch10_udp");
+    ch10_udp::main()?;
     Ok(())
 }

@@ -87,6 +87,7 @@ pub use stepio_gather::{
 pub use stepio_poll_loop::{EventLoop, Handle, LoopError, get_running_loop};
 pub use stepio_reactor::TcpListener;
 pub use stepio_reactor::TcpStream;
+pub use stepio_reactor::UdpSocket;
 pub use stepio_tasks::{
     BareFuture, LoopTasks, Task, TaskError, create_task, current_task,
 };
