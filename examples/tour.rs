@@ -126,6 +126,8 @@ mod ch08_step2_timeout;
 mod ch09_timeline;
 #[path = "ch10_barrier.rs"]
 mod ch10_barrier;
+#[path = "ch10_http_streams.rs"]
+mod ch10_http_streams;
 #[path = "ch10_streams.rs"]
 mod ch10_streams;
 #[path = "ch10_task_group.rs"]
@@ -289,6 +291,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch10_barrier::main()?;
     example("ch10_streams");
     ch10_streams::main()?;
+    example("ch10_http_streams");
+    ch10_http_streams::main()?;
     example("ch10_udp");
     ch10_udp::main()?;
     Ok(())

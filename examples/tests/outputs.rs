@@ -278,6 +278,7 @@ const SAME_AS_PYTHON: &[&str] = &[
     "ch10_task_group",
     "ch10_barrier",
     "ch10_streams",
+    "ch10_http_streams",
     "ch10_udp",
 ];
 
