@@ -91,6 +91,8 @@ pub mod reactor;
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub mod server;
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
+pub mod signals;
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 mod source;
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 #[allow(unsafe_code)]
@@ -116,6 +118,8 @@ pub use reactor::{
 };
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use server::{serve, serve_with};
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
+pub use signals::{add_signal_handler, remove_signal_handler};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use udp::UdpSocket;
 

@@ -631,3 +631,34 @@ fn udp_datagrams_go_whole_and_a_receiver_waits_for_one() {
     });
 }
 // ANCHOR_END: udp_test
+
+// ANCHOR: signal_test
+#[test]
+fn a_signal_runs_its_handler_on_the_loop_until_it_is_removed() {
+    const SIGUSR1: i32 = 10; // Linux's number
+    run(async {
+        let caught = Rc::new(Cell::new(0));
+        crate::add_signal_handler(SIGUSR1, {
+            let caught = Rc::clone(&caught);
+            move || caught.set(caught.get() + 1)
+        })
+        .unwrap();
+        for expected in 1..=2 {
+            sys::raise_signal(SIGUSR1).unwrap();
+            // The handler runs on the loop, once the pipe is seen readable.
+            for _ in 0..10_000 {
+                if caught.get() == expected {
+                    break;
+                }
+                stepio_waker::yield_now().await;
+            }
+            assert_eq!(caught.get(), expected);
+        }
+        assert!(crate::remove_signal_handler(SIGUSR1));
+        assert!(!crate::remove_signal_handler(SIGUSR1), "removed already");
+        // SIGKILL cannot be caught: the error says so.
+        let err = crate::add_signal_handler(9, || {}).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(22), "EINVAL: {err}");
+    });
+}
+// ANCHOR_END: signal_test

@@ -24,6 +24,7 @@ mod errno;
 mod eventfd;
 mod pipe;
 mod poll;
+mod signal;
 mod socket;
 
 use std::ffi::c_int;
@@ -37,9 +38,12 @@ use errno::cvt;
 use errno::retry;
 pub(crate) use errno::{is_accept_worth_retrying, is_out_of_resources};
 pub(crate) use eventfd::{eventfd_new, eventfd_reset, eventfd_signal};
-pub(crate) use pipe::{pipe_drain, pipe_new, pipe_signal};
+pub(crate) use pipe::{pipe_drain, pipe_new, pipe_read, pipe_signal};
 pub use poll::PollFd;
 pub(crate) use poll::{POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, poll_fds};
+#[cfg(test)]
+pub(crate) use signal::raise_signal;
+pub(crate) use signal::{catch_signal, default_signal, set_signal_pipe};
 pub(crate) use socket::{
     local_addr, nodelay, peer_addr, set_linger, set_nodelay, take_error, tcp_accept,
     tcp_connect, tcp_listen, tcp_recv, tcp_send, tcp_shutdown, udp_bind, udp_recv_from,

@@ -71,3 +71,10 @@ pub(crate) fn pipe_drain(fd: &Fd) -> io::Result<()> {
         }
     }
 }
+
+/// Reads what is waiting into `buf`; `WouldBlock` when nothing is.
+pub(crate) fn pipe_read(fd: &Fd, buf: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
+    retry(|| unsafe { read(fd.raw(), buf.as_mut_ptr().cast(), buf.len()) })
+        .map(|n| n as usize)
+}
