@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicI32, Ordering};
 unsafe extern "C" {
     fn signal(signum: c_int, handler: usize) -> usize;
     fn write(fd: c_int, buf: *const c_void, count: usize) -> isize;
-    fn raise(signum: c_int) -> c_int;
 }
 
 const SIG_DFL: usize = 0;
@@ -56,6 +55,10 @@ pub(crate) fn default_signal(signum: c_int) {
 /// Sends `signum` to this thread, as a test's Ctrl-C would come.
 #[cfg(test)]
 pub(crate) fn raise_signal(signum: c_int) -> io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
+    unsafe extern "C" {
+        fn raise(signum: c_int) -> c_int;
+    }
     // SAFETY: no pointers; the caller has a handler for `signum` in place.
     super::errno::cvt(unsafe { raise(signum) }).map(drop)
 }
