@@ -6,7 +6,9 @@
 //! 0.5 s in all, on one thread.
 //!
 //! `cargo run --example ch04_http_server` listens on 127.0.0.1:8000
-//! (`--port N` to change it, 0 for a free port) until Ctrl-C. Try
+//! (`--port N` to change it, 0 for a free port) until Ctrl-C, which stops
+//! it gracefully: requests in flight are answered first (a second Ctrl-C
+//! stops it at once). Try
 //! `curl http://127.0.0.1:8000/hello/reader`, or the chapter's client,
 //! `cargo run --example ch04_http_client`.
 //!
@@ -27,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use stepio_examples::http::{Connection, Head, Limits, Next, Response, Status};
 use stepio_examples::{cli, servers};
-use stepio_reactor::{TcpListener, TcpStream, serve};
+use stepio_reactor::{TcpListener, TcpStream, serve, serve_until};
 use stepio_timer_wheel::sleep;
 
 // ANCHOR: routes
@@ -142,9 +144,18 @@ pub fn main() -> Result<(), Box<dyn Error>> {
     };
     stepio_reactor::run(async move {
         let listener = TcpListener::bind(("127.0.0.1", port))?;
+        // The first Ctrl-C stops accepting, lets the requests in flight be
+        // answered, then ends the program with status 0; a second one ends
+        // it at once. Caught from here on, before anyone knows the address.
+        let ctrl_c = stepio_reactor::ctrl_c()?;
+        let stop = async {
+            ctrl_c.await;
+            stepio_reactor::log_error("stopping: answering the requests in flight");
+        };
         println!("serving on http://{}", listener.local_addr()?);
         let config = Config { limits, log: true };
-        serve(listener, move |stream, peer| handle(stream, peer, config)).await
+        serve_until(listener, move |stream, peer| handle(stream, peer, config), stop)
+            .await
     })??;
     Ok(())
 }

@@ -320,3 +320,49 @@ fn a_server_whose_stdout_nobody_reads_still_serves() {
     let _ = child.wait();
     drop(stdout);
 }
+
+// ANCHOR: ctrl_c_test
+#[test]
+fn ctrl_c_answers_the_request_in_flight_then_exits_zero() {
+    let mut child = Command::new(example_binary("ch04_http_server"))
+        .args(["--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let addr: SocketAddr =
+        first.trim().trim_start_matches("serving on http://").parse().unwrap();
+    // Connected (the kernel has the connection, accepted or not) and the
+    // request sent: it is in flight, and the route takes 0.5 s to answer.
+    let mut stream = connect(addr);
+    stream
+        .write_all(b"GET /hello/ctrl-c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let sent =
+        Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success(), "kill -INT failed");
+    let response =
+        read_response(&mut stream).expect("the request in flight was answered");
+    assert_eq!(status(&response), 200, "{response}");
+    assert!(response.contains("Hello, ctrl-c"), "{response}");
+    // Then the server ends by itself, with status 0.
+    let start = std::time::Instant::now();
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(start.elapsed() < PATIENCE, "the server did not stop");
+        // Polling for the exit, bounded by PATIENCE (std has no timed wait).
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr)
+        .unwrap();
+    assert!(exit.success(), "exit {exit:?}, stderr: {stderr}");
+    assert!(stderr.contains("stopping: answering the requests in flight"), "{stderr}");
+}
+// ANCHOR_END: ctrl_c_test

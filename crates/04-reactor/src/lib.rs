@@ -117,9 +117,9 @@ pub use reactor::{
     Backend, Direction, IoReady, LOOK_EVERY, Reactor, Registry, Token, WakeFd,
 };
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
-pub use server::{serve, serve_with};
+pub use server::{serve, serve_until, serve_with};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
-pub use signals::{add_signal_handler, remove_signal_handler};
+pub use signals::{add_signal_handler, ctrl_c, remove_signal_handler};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use udp::UdpSocket;
 

@@ -94,3 +94,40 @@ fn start(event_loop: &EventLoop) -> io::Result<Rc<Handlers>> {
     Ok(handlers)
 }
 // ANCHOR_END: signals
+
+// ANCHOR: ctrl_c
+/// Catches Ctrl-C (`SIGINT`) from now on, and gives a future that finishes
+/// at the first one, for a program to stop gracefully; a second Ctrl-C ends
+/// the process at once, with the status a shell gives a program that
+/// Ctrl-C killed (130). The handler is in place when this returns, so a
+/// Ctrl-C that comes before the future is polled is not lost.
+///
+/// # Errors
+///
+/// As [`add_signal_handler`].
+pub fn ctrl_c() -> io::Result<impl std::future::Future<Output = ()>> {
+    const SIGINT: i32 = 2;
+    let state: Rc<RefCell<(bool, Option<std::task::Waker>)>> = Rc::default();
+    add_signal_handler(SIGINT, {
+        let state = Rc::clone(&state);
+        move || {
+            let mut state = state.borrow_mut();
+            if state.0 {
+                std::process::exit(130);
+            }
+            state.0 = true;
+            if let Some(waker) = state.1.take() {
+                waker.wake();
+            }
+        }
+    })?;
+    Ok(poll_fn(move |cx| {
+        let mut state = state.borrow_mut();
+        if state.0 {
+            return std::task::Poll::Ready(());
+        }
+        state.1 = Some(cx.waker().clone());
+        std::task::Poll::Pending
+    }))
+}
+// ANCHOR_END: ctrl_c
