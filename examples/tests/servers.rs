@@ -290,17 +290,17 @@ fn the_echo_server_echoes_and_survives_a_reset() {
     assert!(server.is_running());
 }
 
-#[test]
-fn a_server_whose_stdout_nobody_reads_still_serves() {
-    // Its stdout is a pipe of which we read the first line (the address)
-    // and nothing more: the kernel keeps 64 KiB of it, and a line a
-    // request fills that within about a thousand requests. A loop that
-    // logged with `println!` would block there for good.
+/// Starts chapter 4's web app on a free port with its stdout piped to us
+/// (and its stderr as given), and reads the first line for its address.
+/// The rest of stdout is left unread in the returned reader.
+fn web_app_with_piped_stdout(
+    stderr: Stdio,
+) -> (std::process::Child, SocketAddr, BufReader<std::process::ChildStdout>) {
     let mut child = Command::new(example_binary("ch04_http_server"))
         .args(["--port", "0"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
@@ -308,6 +308,16 @@ fn a_server_whose_stdout_nobody_reads_still_serves() {
     stdout.read_line(&mut first).unwrap();
     let addr: SocketAddr =
         first.trim().trim_start_matches("serving on http://").parse().unwrap();
+    (child, addr, stdout)
+}
+
+#[test]
+fn a_server_whose_stdout_nobody_reads_still_serves() {
+    // Its stdout is a pipe of which we read the first line (the address)
+    // and nothing more: the kernel keeps 64 KiB of it, and a line a
+    // request fills that within about a thousand requests. A loop that
+    // logged with `println!` would block there for good.
+    let (mut child, addr, stdout) = web_app_with_piped_stdout(Stdio::null());
     for n in 0..5_000 {
         let response = exchange(
             addr,
@@ -324,18 +334,7 @@ fn a_server_whose_stdout_nobody_reads_still_serves() {
 // ANCHOR: ctrl_c_test
 #[test]
 fn ctrl_c_answers_the_request_in_flight_then_exits_zero() {
-    let mut child = Command::new(example_binary("ch04_http_server"))
-        .args(["--port", "0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let addr: SocketAddr =
-        first.trim().trim_start_matches("serving on http://").parse().unwrap();
+    let (mut child, addr, _stdout) = web_app_with_piped_stdout(Stdio::piped());
     // Connected (the kernel has the connection, accepted or not) and the
     // request sent: it is in flight, and the route takes 0.5 s to answer.
     let mut stream = connect(addr);

@@ -384,14 +384,15 @@ impl<F: Future + 'static> Runnable for TaskCell<F> {
             return;
         }
 
-        // SAFETY: the waker is made from a second `Arc` of this task that
-        // owns no count of its own: it is never dropped (`ManuallyDrop`),
-        // so it never gives one back, and `self` keeps the task alive until
-        // the poll is over. A future that keeps the waker clones it, which
-        // counts as any clone does. This saves an increment and a decrement
-        // of the count on every poll.
-        let waker =
-            ManuallyDrop::new(Waker::from(unsafe { Arc::from_raw(Arc::as_ptr(&self)) }));
+        // The waker borrows this task's `Arc` for the poll: it is made
+        // without taking a count and never dropped (`ManuallyDrop`), which
+        // saves an increment and a decrement of the count on every poll.
+        // SAFETY: the second `Arc` owns no count of its own, and is never
+        // dropped, so it never gives one back; `self` keeps the task alive
+        // until the poll is over. A future that keeps the waker clones it,
+        // which counts as any clone does.
+        let borrowed = unsafe { Arc::from_raw(Arc::as_ptr(&self)) };
+        let waker = ManuallyDrop::new(Waker::from(borrowed));
         let mut cx = Context::from_waker(&waker);
         let previous = registry::set_current(self.header.slot.get());
         let polled = {
