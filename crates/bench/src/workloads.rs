@@ -296,28 +296,35 @@ pub mod peers {
     /// [`stepio_ping_pong`](super::stepio_ping_pong) with tokio's one-shots.
     pub fn tokio_ping_pong(runtime: &Runtime) {
         runtime.block_on(async {
-            let (mut to_pong, first) = oneshot::channel::<TokioBall>();
-            let pong = tokio::spawn(async move {
-                let mut inbox = first;
-                for _ in 0..ROUND_TRIPS {
-                    let ball = inbox.await.unwrap();
-                    ball.reply.send(ball.n + 1).unwrap();
-                    inbox = ball.next;
-                }
-            });
-            let mut n = 0;
-            for _ in 0..ROUND_TRIPS {
-                let (reply_tx, reply_rx) = oneshot::channel();
-                let (next_tx, next_rx) = oneshot::channel();
-                assert!(
-                    to_pong.send(TokioBall { n, reply: reply_tx, next: next_rx }).is_ok()
-                );
-                n = reply_rx.await.unwrap();
-                to_pong = next_tx;
-            }
+            let (to_pong, first) = oneshot::channel::<TokioBall>();
+            let pong = tokio::spawn(tokio_pong(first));
+            assert_eq!(tokio_ping(to_pong).await, ROUND_TRIPS);
             pong.await.unwrap();
-            assert_eq!(n, ROUND_TRIPS);
         })
+    }
+
+    /// Returns each ball with its number plus one, through tokio's one-shots.
+    async fn tokio_pong(mut inbox: oneshot::Receiver<TokioBall>) {
+        for _ in 0..ROUND_TRIPS {
+            let ball = inbox.await.unwrap();
+            ball.reply.send(ball.n + 1).unwrap();
+            inbox = ball.next;
+        }
+    }
+
+    /// Sends the balls and awaits each reply; returns the last number.
+    async fn tokio_ping(mut to_pong: oneshot::Sender<TokioBall>) -> u64 {
+        let mut n = 0;
+        for _ in 0..ROUND_TRIPS {
+            let (reply_tx, reply_rx) = oneshot::channel();
+            let (next_tx, next_rx) = oneshot::channel();
+            assert!(
+                to_pong.send(TokioBall { n, reply: reply_tx, next: next_rx }).is_ok()
+            );
+            n = reply_rx.await.unwrap();
+            to_pong = next_tx;
+        }
+        n
     }
 
     /// [`stepio_ping_pong`](super::stepio_ping_pong) on smol, which has no
@@ -355,26 +362,8 @@ pub mod peers {
     pub fn tokio_ping_pong_tasks(runtime: &Runtime) {
         runtime.block_on(async {
             let (to_pong, first) = oneshot::channel::<TokioBall>();
-            let pong = tokio::spawn(async move {
-                let mut inbox = first;
-                for _ in 0..ROUND_TRIPS {
-                    let ball = inbox.await.unwrap();
-                    ball.reply.send(ball.n + 1).unwrap();
-                    inbox = ball.next;
-                }
-            });
-            let ping = tokio::spawn(async move {
-                let (mut to_pong, mut n) = (to_pong, 0);
-                for _ in 0..ROUND_TRIPS {
-                    let (reply_tx, reply_rx) = oneshot::channel();
-                    let (next_tx, next_rx) = oneshot::channel();
-                    let ball = TokioBall { n, reply: reply_tx, next: next_rx };
-                    assert!(to_pong.send(ball).is_ok());
-                    n = reply_rx.await.unwrap();
-                    to_pong = next_tx;
-                }
-                n
-            });
+            let pong = tokio::spawn(tokio_pong(first));
+            let ping = tokio::spawn(tokio_ping(to_pong));
             assert_eq!(ping.await.unwrap(), ROUND_TRIPS);
             pong.await.unwrap();
         })
