@@ -204,3 +204,35 @@ pub mod peers {
         });
     }
 }
+
+/// `trips` echo round trips of 64 bytes between `client` and `server` (an
+/// echo task is made for `server`), on the running loop: each round trip's
+/// time in µs, sorted. What `io_latency` and `backends` both measure.
+///
+/// # Panics
+///
+/// Outside a running loop, or if the connection fails.
+pub async fn round_trip_times(
+    mut client: TcpStream,
+    mut server: TcpStream,
+    trips: usize,
+) -> Vec<f64> {
+    let echo = stepio::create_task(async move {
+        let mut buf = [0; 64];
+        for _ in 0..trips {
+            server.read_exact(&mut buf).await.unwrap();
+            server.write_all(&buf).await.unwrap();
+        }
+    });
+    let mut times = Vec::with_capacity(trips);
+    let mut buf = [7; 64];
+    for _ in 0..trips {
+        let start = std::time::Instant::now();
+        client.write_all(&buf).await.unwrap();
+        client.read_exact(&mut buf).await.unwrap();
+        times.push(start.elapsed().as_nanos() as f64 / 1e3);
+    }
+    echo.await.unwrap();
+    times.sort_by(f64::total_cmp);
+    times
+}

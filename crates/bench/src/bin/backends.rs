@@ -8,9 +8,8 @@
 //! cargo run --release -p stepio-bench --bin backends
 //! ```
 
-use std::time::Instant;
-
-use stepio::{TcpListener, TcpStream, create_task};
+use stepio::{TcpListener, TcpStream};
+use stepio_bench::echo;
 use stepio_reactor::{Backend, new_event_loop_with};
 
 /// Round trips per run: fewer beside 10,000 descriptors, where `poll(2)`
@@ -38,26 +37,9 @@ fn echo_beside(backend: Backend, idle: usize) -> f64 {
             for _ in 0..idle / 2 {
                 idle_pairs.push(pair(&mut listener).await);
             }
-            let (mut client, mut server) = pair(&mut listener).await;
-            let trips = round_trips(idle);
-            let echo = create_task(async move {
-                let mut buf = [0; 64];
-                for _ in 0..trips {
-                    server.read_exact(&mut buf).await.unwrap();
-                    server.write_all(&buf).await.unwrap();
-                }
-            });
-            let mut times = Vec::with_capacity(trips);
-            let mut buf = [7; 64];
-            for _ in 0..trips {
-                let start = Instant::now();
-                client.write_all(&buf).await.unwrap();
-                client.read_exact(&mut buf).await.unwrap();
-                times.push(start.elapsed().as_nanos() as f64 / 1e3);
-            }
-            echo.await.unwrap();
+            let (client, server) = pair(&mut listener).await;
+            let times = echo::round_trip_times(client, server, round_trips(idle)).await;
             drop(idle_pairs);
-            times.sort_by(f64::total_cmp);
             times[times.len() / 2]
         })
         .unwrap();

@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use stepio::{TcpListener, TcpStream, create_task, get_running_loop, yield_now};
-use stepio_bench::workloads;
+use stepio_bench::{echo, workloads};
 use stepio_reactor::Registry;
 
 const ROUND_TRIPS: usize = 20_000;
@@ -33,27 +33,10 @@ fn echo(busy_neighbour: bool) -> (f64, f64) {
             });
         }
         let mut listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let mut client =
-            TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-        let (mut server, _) = listener.accept().await.unwrap();
-        let echo = create_task(async move {
-            let mut buf = [0; 64];
-            for _ in 0..ROUND_TRIPS {
-                server.read_exact(&mut buf).await.unwrap();
-                server.write_all(&buf).await.unwrap();
-            }
-        });
-        let mut times = Vec::with_capacity(ROUND_TRIPS);
-        let mut buf = [7; 64];
-        for _ in 0..ROUND_TRIPS {
-            let start = Instant::now();
-            client.write_all(&buf).await.unwrap();
-            client.read_exact(&mut buf).await.unwrap();
-            times.push(start.elapsed().as_nanos() as f64 / 1e3);
-        }
-        echo.await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let times = echo::round_trip_times(client, server, ROUND_TRIPS).await;
         stop.set(true);
-        times.sort_by(f64::total_cmp);
         (times[times.len() / 2], times[times.len() * 99 / 100])
     })
     .unwrap()
