@@ -94,13 +94,22 @@ pub fn anchor_body(source: &str, anchor: &str) -> Result<Vec<String>, String> {
 /// Every `.rs` file under `dir` but unit tests (`tests.rs`,
 /// `*_tests.rs`), recursively, sorted.
 pub fn rust_sources(dir: &Path) -> Vec<PathBuf> {
+    let mut files = rust_files(dir);
+    files.retain(|path| !path.to_string_lossy().ends_with("tests.rs"));
+    files
+}
+
+/// Every `.rs` file under `dir`, unit tests too, recursively (not into a
+/// `target` directory), sorted.
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for entry in fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if path.is_dir() {
-            files.extend(rust_sources(&path));
-        } else if name.ends_with(".rs") && !name.ends_with("tests.rs") {
+            if path.file_name().is_some_and(|name| name != "target") {
+                files.extend(rust_files(&path));
+            }
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
             files.push(path);
         }
     }

@@ -5,22 +5,8 @@
 //! because CI builds for Linux only.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use stepio_examples::book::repo_root;
-
-fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            if path.file_name().is_some_and(|name| name != "target") {
-                rust_files(&path, found);
-            }
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            found.push(path);
-        }
-    }
-}
+use stepio_examples::book::{repo_root, rust_files};
 
 /// The gates an `extern "C"` block may have on the line before it.
 const GATES: [&str; 3] = [
@@ -49,9 +35,8 @@ fn ungated_externs(text: &str) -> Vec<usize> {
 #[test]
 fn every_foreign_declaration_is_gated_to_the_systems_it_is_written_for() {
     let root = repo_root();
-    let mut files = Vec::new();
-    rust_files(&root.join("crates"), &mut files);
-    rust_files(&root.join("examples"), &mut files);
+    let mut files = rust_files(&root.join("crates"));
+    files.extend(rust_files(&root.join("examples")));
     let mut ungated = Vec::new();
     let mut blocks = 0;
     for file in &files {
