@@ -57,24 +57,17 @@ where
     H: Fn(StreamReader, StreamWriter) -> F + 'static,
     F: Future<Output = ()> + 'static,
 {
-    let mut listener = TcpListener::bind(addr)?;
+    let listener = TcpListener::bind(addr)?;
     let addr = listener.local_addr()?;
+    // Chapter 4's accept loop, with its care for a process out of
+    // descriptors; each connection gets its streams and a task.
     let accepting = create_task(async move {
-        loop {
-            match listener.accept().await {
-                Ok((stream, _)) => {
-                    let (reader, writer) = streams(stream);
-                    create_task(handler(reader, writer));
-                }
-                // The listener is fine; the connection that failed is gone.
-                // Out of descriptors, wait a little for some to be freed.
-                Err(err) => {
-                    stepio_reactor::log_error(format!("accept: {err}"));
-                    if stepio_reactor::is_out_of_resources(&err) {
-                        crate::sleep(std::time::Duration::from_millis(10)).await;
-                    }
-                }
-            }
+        let serving = stepio_reactor::serve(listener, move |stream, _peer| {
+            let (reader, writer) = streams(stream);
+            handler(reader, writer)
+        });
+        if let Err(err) = serving.await {
+            stepio_reactor::log_error(format!("start_server: {err}"));
         }
     });
     Ok(Server { addr, accepting })
