@@ -34,6 +34,9 @@ pub enum LoopError {
     /// loop does not have; the message says what is missing and how to
     /// make a loop that has it.
     NotImplemented(&'static str),
+    /// Ctrl-C (`SIGINT`) cancelled the main future of `stepio::run`, as
+    /// `asyncio.run` cancels its main task and raises `KeyboardInterrupt`.
+    Interrupted,
 }
 
 impl fmt::Display for LoopError {
@@ -58,6 +61,9 @@ impl fmt::Display for LoopError {
             LoopError::NoRunningLoop => f.write_str("no running event loop"),
             LoopError::Driver(err) => write!(f, "the event loop's driver failed: {err}"),
             LoopError::NotImplemented(missing) => f.write_str(missing),
+            LoopError::Interrupted => {
+                f.write_str("KeyboardInterrupt: Ctrl-C cancelled the main future")
+            }
         }
     }
 }

@@ -53,6 +53,8 @@
 //! - `source`: `Source`, a registered fd, and the readiness protocol.
 //! - [`net`]: `TcpListener`, `TcpStream` and its halves.
 //! - [`server`]: `serve`, an accept loop with a task per connection.
+//! - [`udp`], [`signals`], [`process`]: datagrams, signal handlers, child
+//!   processes and their pipes, for the assembled runtime's streams.
 //! - `log`: [`log_line`] and [`log_error`], logging from the loop that
 //!   never blocks it.
 //!
@@ -61,7 +63,7 @@
 //! - kqueue and IOCP: Linux waits with epoll or `poll(2)`, macOS and
 //!   FreeBSD with `poll(2)` (compiled, not run there); other systems stop
 //!   at a `compile_error!`.
-//! - UDP and Unix sockets: the same `Source` would carry them.
+//! - Unix sockets: the same `Source` would carry them.
 //! - Several tasks waiting on one direction of one socket: reads and writes
 //!   take `&mut self`, so the compiler rules it out.
 
@@ -86,6 +88,8 @@ pub mod bare;
 mod log;
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub mod net;
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
+pub mod process;
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub mod reactor;
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
@@ -113,13 +117,15 @@ pub use log::{log_error, log_line};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use net::{ReadHalf, TcpListener, TcpStream, WriteHalf, is_out_of_resources};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
+pub use process::{Child, ChildWatch, PipeReader, PipeWriter};
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use reactor::{
     Backend, Direction, IoReady, LOOK_EVERY, Reactor, Registry, Token, WakeFd,
 };
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use server::{serve, serve_until, serve_with};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
-pub use signals::{add_signal_handler, ctrl_c, remove_signal_handler};
+pub use signals::{add_signal_handler, cancel_on_ctrl_c, ctrl_c, remove_signal_handler};
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 pub use udp::UdpSocket;
 

@@ -5,9 +5,11 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ffi::c_int;
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::io;
+use std::pin::pin;
 use std::rc::Rc;
+use std::task::Poll;
 
 use stepio_poll_loop::{EventLoop, get_running_loop};
 
@@ -15,12 +17,15 @@ use crate::reactor::Direction;
 use crate::source::Source;
 use crate::sys::{self, Fd};
 
+/// Ctrl-C's signal.
+const SIGINT: c_int = 2;
+
 // ANCHOR: signals
 /// The loop's signal handlers, and the pipe the C handler writes to.
 struct Handlers {
     callbacks: RefCell<HashMap<c_int, Rc<dyn Fn()>>>,
     /// The pipe's write end, kept open while handlers are installed.
-    _write: Fd,
+    write: Fd,
 }
 
 /// Calls `callback` on the running loop each time the process receives
@@ -37,7 +42,9 @@ pub fn add_signal_handler(signum: i32, callback: impl Fn() + 'static) -> io::Res
         Some(handlers) => handlers,
         None => start(&event_loop)?,
     };
-    sys::catch_signal(signum)?;
+    if !handlers.callbacks.borrow().contains_key(&signum) {
+        sys::catch_signal(signum)?;
+    }
     handlers.callbacks.borrow_mut().insert(signum, Rc::new(callback));
     Ok(())
 }
@@ -49,7 +56,7 @@ pub fn remove_signal_handler(signum: i32) -> bool {
     let Some(handlers) = event_loop.extension::<Handlers>() else { return false };
     let removed = handlers.callbacks.borrow_mut().remove(&signum).is_some();
     if removed {
-        sys::default_signal(signum);
+        release(signum);
     }
     removed
 }
@@ -58,9 +65,9 @@ pub fn remove_signal_handler(signum: i32) -> bool {
 /// reads it; on close, every caught signal gets its default action back.
 fn start(event_loop: &EventLoop) -> io::Result<Rc<Handlers>> {
     let (read, write) = sys::pipe_new()?;
-    sys::set_signal_pipe(write.raw());
     let source = Source::new(read)?;
-    let handlers = Rc::new(Handlers { callbacks: RefCell::default(), _write: write });
+    sys::add_signal_pipe(write.raw())?;
+    let handlers = Rc::new(Handlers { callbacks: RefCell::default(), write });
     event_loop.insert_extension(Rc::clone(&handlers));
     let weak = Rc::downgrade(&handlers);
     event_loop
@@ -85,13 +92,36 @@ fn start(event_loop: &EventLoop) -> io::Result<Rc<Handlers>> {
         })
         .map_err(io::Error::other)?;
     let on_close = Rc::clone(&handlers);
-    event_loop.on_close(move || {
-        sys::set_signal_pipe(-1);
-        for signum in on_close.callbacks.borrow_mut().drain().map(|(signum, _)| signum) {
-            sys::default_signal(signum);
-        }
-    });
+    event_loop.on_close(move || on_close.stop());
     Ok(handlers)
+}
+
+impl Handlers {
+    /// No more signals for this loop: the pipe leaves the C handler's list,
+    /// and each signal gets its default action back, unless another loop
+    /// still catches it.
+    fn stop(&self) {
+        sys::remove_signal_pipe(self.write.raw());
+        for signum in self.callbacks.borrow_mut().drain().map(|(signum, _)| signum) {
+            release(signum);
+        }
+    }
+}
+
+impl Drop for Handlers {
+    /// A loop dropped without `close`: out of the list before the pipe
+    /// closes, or the C handler would write to whatever reuses its number.
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// This loop stops catching `signum`.
+fn release(signum: c_int) {
+    sys::release_signal(signum);
+    if signum == SIGINT {
+        sys::second_interrupt_exits(false);
+    }
 }
 // ANCHOR_END: signals
 
@@ -105,29 +135,54 @@ fn start(event_loop: &EventLoop) -> io::Result<Rc<Handlers>> {
 /// # Errors
 ///
 /// As [`add_signal_handler`].
-pub fn ctrl_c() -> io::Result<impl std::future::Future<Output = ()>> {
-    const SIGINT: i32 = 2;
+pub fn ctrl_c() -> io::Result<impl Future<Output = ()>> {
     let state: Rc<RefCell<(bool, Option<std::task::Waker>)>> = Rc::default();
     add_signal_handler(SIGINT, {
         let state = Rc::clone(&state);
         move || {
             let mut state = state.borrow_mut();
-            if state.0 {
-                std::process::exit(130);
-            }
             state.0 = true;
             if let Some(waker) = state.1.take() {
                 waker.wake();
             }
         }
     })?;
+    // The second Ctrl-C ends the process in the C handler itself, so that
+    // it works even while a task blocks the loop.
+    sys::second_interrupt_exits(true);
     Ok(poll_fn(move |cx| {
         let mut state = state.borrow_mut();
         if state.0 {
-            return std::task::Poll::Ready(());
+            return Poll::Ready(());
         }
         state.1 = Some(cx.waker().clone());
-        std::task::Poll::Pending
+        Poll::Pending
     }))
 }
 // ANCHOR_END: ctrl_c
+
+// ANCHOR: cancel_on_ctrl_c
+/// Runs `main` until it finishes, or until the first Ctrl-C cancels it
+/// (drops it), as `asyncio.run` cancels its main task: `None` if Ctrl-C
+/// came first. A second Ctrl-C ends the process at once (see [`ctrl_c`]).
+///
+/// As asyncio, only on the main thread and while `SIGINT` has its default
+/// action (a shell starts a background job with it ignored); elsewhere it
+/// is `main` alone, and Ctrl-C does what it did.
+pub async fn cancel_on_ctrl_c<F: Future>(main: F) -> Option<F::Output> {
+    let on_main_thread = std::thread::current().name() == Some("main");
+    let stop = match on_main_thread && sys::signal_is_default(SIGINT) {
+        true => ctrl_c().ok(),
+        false => None,
+    };
+    let Some(stop) = stop else { return Some(main.await) };
+    let (mut main, mut stop) = (pin!(main), pin!(stop));
+    poll_fn(|cx| {
+        if let Poll::Ready(output) = main.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        stop.as_mut().poll(cx).map(|()| None)
+    })
+    .await
+}
+// ANCHOR_END: cancel_on_ctrl_c

@@ -52,6 +52,7 @@
 //! | `asyncio.to_thread(fn)` | [`to_thread`] |
 //! | `concurrent.futures.ThreadPoolExecutor` | [`ThreadPoolExecutor`] ([`ConcurrentFuture`]) |
 //! | `asyncio.start_server`, streams | [`TcpListener`], [`serve`], [`TcpStream`] |
+//! | `asyncio.create_subprocess_exec`, `Process` | [`create_subprocess_exec`] (a [`std::process::Command`]), [`Process`] |
 //! | `asyncio.Lock`, `Event`, `Semaphore`, `BoundedSemaphore`, `Queue` | [`sync::Lock`], [`sync::Event`], [`sync::Semaphore`] (`::bounded`), [`sync::Queue`] |
 //! | `asyncio.CancelledError` | [`TaskError::Cancelled`]; the task's future is dropped |
 //! | `asyncio.TimeoutError` | [`Elapsed`] |
@@ -65,6 +66,7 @@ mod debug;
 pub mod group;
 pub mod scopes;
 pub mod streams;
+pub mod subprocess;
 pub mod sync;
 pub mod trace;
 pub mod watch;
@@ -96,20 +98,30 @@ pub use stepio_waker::yield_now;
 pub use streams::{
     Server, StreamError, StreamReader, StreamWriter, open_connection, start_server,
 };
+pub use subprocess::{Process, create_subprocess_exec};
 pub use trace::{Trace, TraceEvent, Tracer};
 pub use watch::{LoopDebug, watch_as_env_says, watch_from_env};
 
+// ANCHOR: run
 /// Runs `main` on a new loop (timers and the epoll reactor), then closes
 /// the loop, as `asyncio.run(main())`: tasks still pending are cancelled,
 /// and the default thread pool is shut down.
 ///
+/// On the main thread, the first Ctrl-C cancels `main` (it is dropped),
+/// the loop closes as usual, and `run` returns [`LoopError::Interrupted`];
+/// a second Ctrl-C ends the process at once
+/// ([`stepio_reactor::cancel_on_ctrl_c`]).
+///
 /// # Errors
 ///
 /// A [`LoopError`] if the loop cannot be made (no epoll) or is misused
-/// (for example, `run` inside a running loop).
+/// (for example, `run` inside a running loop), or Ctrl-C cancelled `main`.
 pub fn run<F: Future>(main: F) -> Result<F::Output, LoopError> {
-    new_event_loop().map_err(LoopError::Driver)?.run_and_close(main)
+    let event_loop = new_event_loop().map_err(LoopError::Driver)?;
+    let output = event_loop.run_and_close(stepio_reactor::cancel_on_ctrl_c(main))?;
+    output.ok_or(LoopError::Interrupted)
 }
+// ANCHOR_END: run
 
 /// A new loop with timers and the epoll reactor, as
 /// `asyncio.new_event_loop()`, in debug mode or traced if the environment

@@ -1,5 +1,7 @@
 //! Streams, as asyncio's: [`open_connection`] and [`start_server`] give a
-//! [`StreamReader`] and a [`StreamWriter`] over a TCP connection.
+//! [`StreamReader`] and a [`StreamWriter`] over a TCP connection, and
+//! [`create_subprocess_exec`](crate::create_subprocess_exec) gives them
+//! over the pipes to a child.
 //!
 //! The reader keeps a buffer, so that it can read a line or up to a
 //! separator. The writer is a transport: `write` never waits, its bytes go
@@ -13,9 +15,9 @@ use std::future::{Future, poll_fn};
 use std::io;
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use std::rc::Rc;
-use std::task::{Poll, Waker};
+use std::task::{Context, Poll, Waker};
 
-use stepio_reactor::{TcpListener, TcpStream};
+use stepio_reactor::{PipeReader, PipeWriter, TcpListener, TcpStream};
 
 use crate::{Task, create_task};
 
@@ -39,11 +41,86 @@ pub async fn open_connection(
 
 /// The two ends of one connection.
 fn streams(stream: TcpStream) -> (StreamReader, StreamWriter) {
-    let stream = Rc::new(RefCell::new(stream));
-    let reader = StreamReader { stream: Rc::clone(&stream), buf: Vec::new(), eof: false };
-    let writer = StreamWriter { state: Rc::new(RefCell::new(Sending::new(stream))) };
-    (reader, writer)
+    let stream = SharedTcp(Rc::new(RefCell::new(stream)));
+    (StreamReader::new(stream.clone()), StreamWriter::new(stream))
 }
+
+// ANCHOR: transports
+/// Where a reader's bytes come from, as asyncio's read transport: a TCP
+/// connection, or a pipe from a child.
+pub(crate) trait ReadTransport {
+    fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>>;
+}
+
+/// Where a writer's bytes go, as asyncio's write transport.
+pub(crate) trait WriteTransport {
+    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8])
+    -> Poll<io::Result<usize>>;
+    /// No more bytes will come: the other end reads the end of the stream.
+    fn close(&mut self) -> io::Result<()>;
+}
+
+/// A connection shared by its reader and its writer.
+#[derive(Clone)]
+struct SharedTcp(Rc<RefCell<TcpStream>>);
+
+impl ReadTransport for SharedTcp {
+    fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        self.0.borrow_mut().poll_read(cx, buf)
+    }
+}
+
+impl WriteTransport for SharedTcp {
+    fn poll_write(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.0.borrow_mut().poll_write(cx, buf)
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        self.0.borrow().shutdown(Shutdown::Write)
+    }
+}
+
+impl ReadTransport for PipeReader {
+    fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        PipeReader::poll_read(self, cx, buf)
+    }
+}
+
+/// A pipe to a child closes by being dropped.
+impl WriteTransport for Option<PipeWriter> {
+    fn poll_write(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self {
+            Some(pipe) => pipe.poll_write(cx, buf),
+            None => Poll::Ready(Err(io::ErrorKind::BrokenPipe.into())),
+        }
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        drop(self.take());
+        Ok(())
+    }
+}
+// ANCHOR_END: transports
 
 // ANCHOR: server
 /// Listens on `addr` and runs `handler` in a task of its own for each
@@ -97,13 +174,17 @@ impl Server {
 // ANCHOR: reader
 /// The reading end, as `asyncio.StreamReader`.
 pub struct StreamReader {
-    stream: Rc<RefCell<TcpStream>>,
+    transport: Box<dyn ReadTransport>,
     /// Bytes received and not yet read.
     buf: Vec<u8>,
     eof: bool,
 }
 
 impl StreamReader {
+    pub(crate) fn new(transport: impl ReadTransport + 'static) -> StreamReader {
+        StreamReader { transport: Box::new(transport), buf: Vec::new(), eof: false }
+    }
+
     /// Receives more into the buffer (at most once); `false` at the end of
     /// the stream.
     async fn fill(&mut self) -> io::Result<bool> {
@@ -111,7 +192,7 @@ impl StreamReader {
             return Ok(false);
         }
         let mut chunk = [0; 4096];
-        let n = poll_fn(|cx| self.stream.borrow_mut().poll_read(cx, &mut chunk)).await?;
+        let n = poll_fn(|cx| self.transport.poll_read(cx, &mut chunk)).await?;
         self.buf.extend_from_slice(&chunk[..n]);
         self.eof = n == 0;
         Ok(n > 0)
@@ -132,6 +213,16 @@ impl StreamReader {
             self.fill().await?;
         }
         Ok(self.take(n))
+    }
+
+    /// Everything until the end of the stream, as `read()` (`n = -1`).
+    ///
+    /// # Errors
+    ///
+    /// As `recv(2)`, or `read(2)` on a pipe.
+    pub async fn read_to_end(&mut self) -> io::Result<Vec<u8>> {
+        while self.fill().await? {}
+        Ok(self.take(usize::MAX))
     }
 
     /// Exactly `n` bytes, as `readexactly(n)`.
@@ -249,7 +340,7 @@ pub struct StreamWriter {
 
 /// What the writer and its sending task share.
 struct Sending {
-    stream: Rc<RefCell<TcpStream>>,
+    transport: Box<dyn WriteTransport>,
     /// Written and not yet sent.
     unsent: Vec<u8>,
     /// A task is sending `unsent` in the background.
@@ -263,17 +354,18 @@ struct Sending {
     waiters: Vec<Waker>,
 }
 
-impl Sending {
-    fn new(stream: Rc<RefCell<TcpStream>>) -> Sending {
-        Sending {
-            stream,
+impl StreamWriter {
+    pub(crate) fn new(transport: impl WriteTransport + 'static) -> StreamWriter {
+        let sending = Sending {
+            transport: Box::new(transport),
             unsent: Vec::new(),
             sending: false,
             closing: false,
             closed: false,
             error: None,
             waiters: Vec::new(),
-        }
+        };
+        StreamWriter { state: Rc::new(RefCell::new(sending)) }
     }
 }
 
@@ -354,8 +446,7 @@ async fn send_all(state: Rc<RefCell<Sending>>) {
             if sending.unsent.is_empty() {
                 return Poll::Ready(Ok(()));
             }
-            let stream = Rc::clone(&sending.stream);
-            let sent = match stream.borrow_mut().poll_write(cx, &sending.unsent) {
+            let sent = match sending.transport.poll_write(cx, &sending.unsent) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(result) => result,
             };
@@ -376,7 +467,7 @@ async fn send_all(state: Rc<RefCell<Sending>>) {
     match result {
         Err(err) => state.error = Some(err.kind()),
         Ok(()) if state.closing => {
-            let _ = state.stream.borrow().shutdown(Shutdown::Write);
+            let _ = state.transport.close();
             state.closed = true;
         }
         Ok(()) => {}

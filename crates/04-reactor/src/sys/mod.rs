@@ -9,6 +9,8 @@
 //! - [`poll`]: `poll(2)`, the call before epoll, for chapter 4.1's ladder
 //!   and the reactor's second backend.
 //! - [`pipe`]: the self-pipe that wakes a wait in `poll(2)`.
+//! - [`process`]: child processes: `pidfd_open`, `kill`, and reads and
+//!   the pipes std opened to a child.
 //! - [`socket`]: TCP sockets, their options, and the C address structs.
 //!
 //! Each file declares its own `extern "C"` functions (glibc exports them
@@ -24,6 +26,7 @@ mod errno;
 mod eventfd;
 mod pipe;
 mod poll;
+mod process;
 mod signal;
 mod socket;
 
@@ -38,12 +41,16 @@ use errno::cvt;
 use errno::retry;
 pub(crate) use errno::{is_accept_worth_retrying, is_out_of_resources};
 pub(crate) use eventfd::{eventfd_new, eventfd_reset, eventfd_signal};
-pub(crate) use pipe::{pipe_drain, pipe_new, pipe_read, pipe_signal};
+pub(crate) use pipe::{pipe_drain, pipe_new, pipe_read, pipe_signal, pipe_write};
 pub use poll::PollFd;
 pub(crate) use poll::{POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, poll_fds};
+pub(crate) use process::{fd_from_std, pidfd_open, send_signal};
 #[cfg(test)]
 pub(crate) use signal::raise_signal;
-pub(crate) use signal::{catch_signal, default_signal, set_signal_pipe};
+pub(crate) use signal::{
+    add_signal_pipe, catch_signal, release_signal, remove_signal_pipe, second_interrupt_exits,
+    signal_is_default,
+};
 pub(crate) use socket::{
     local_addr, nodelay, peer_addr, set_linger, set_nodelay, take_error, tcp_accept,
     tcp_connect, tcp_listen, tcp_recv, tcp_send, tcp_shutdown, udp_bind, udp_recv_from,
@@ -108,9 +115,24 @@ pub(crate) fn raise_fd_limit(wanted: u64) -> io::Result<u64> {
     Ok(limit.rlim_cur)
 }
 
-#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+#[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 unsafe extern "C" {
     fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;
+}
+
+/// Makes `fd` non-blocking: for descriptors made by calls that take no
+/// such flag (std's pipes to a child, `pipe` and `accept` on macOS).
+pub(crate) fn set_nonblocking(fd: &Fd) -> io::Result<()> {
+    const F_GETFL: c_int = 3;
+    const F_SETFL: c_int = 4;
+    #[cfg(target_os = "linux")]
+    const O_NONBLOCK: c_int = 0o4_000;
+    #[cfg(any(target_os = "macos", target_os = "freebsd"))]
+    const O_NONBLOCK: c_int = 4;
+    // SAFETY: `fd` is open; these commands take an int argument, or none.
+    let flags = retry(|| unsafe { fcntl(fd.raw(), F_GETFL) })?;
+    // SAFETY: as above.
+    retry(|| unsafe { fcntl(fd.raw(), F_SETFL, flags | O_NONBLOCK) }).map(drop)
 }
 
 /// Makes `fd` non-blocking and close-on-exec, where the call that made it
@@ -118,14 +140,8 @@ unsafe extern "C" {
 #[cfg(any(target_os = "macos", target_os = "freebsd"))]
 pub(crate) fn set_nonblocking_cloexec(fd: &Fd) -> io::Result<()> {
     const F_SETFD: c_int = 2;
-    const F_GETFL: c_int = 3;
-    const F_SETFL: c_int = 4;
     const FD_CLOEXEC: c_int = 1;
-    const O_NONBLOCK: c_int = 4;
-    // SAFETY: `fd` is open; these commands take an int argument, or none.
-    let flags = retry(|| unsafe { fcntl(fd.raw(), F_GETFL) })?;
-    // SAFETY: as above.
-    retry(|| unsafe { fcntl(fd.raw(), F_SETFL, flags | O_NONBLOCK) })?;
-    // SAFETY: as above.
+    set_nonblocking(fd)?;
+    // SAFETY: `fd` is open; `F_SETFD` takes an int argument.
     retry(|| unsafe { fcntl(fd.raw(), F_SETFD, FD_CLOEXEC) }).map(drop)
 }

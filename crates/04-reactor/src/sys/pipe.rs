@@ -72,9 +72,19 @@ pub(crate) fn pipe_drain(fd: &Fd) -> io::Result<()> {
     }
 }
 
-/// Reads what is waiting into `buf`; `WouldBlock` when nothing is.
+/// Reads what is waiting into `buf`; `WouldBlock` when nothing is, `Ok(0)`
+/// once every writer has closed the pipe.
 pub(crate) fn pipe_read(fd: &Fd, buf: &mut [u8]) -> io::Result<usize> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
     retry(|| unsafe { read(fd.raw(), buf.as_mut_ptr().cast(), buf.len()) })
+        .map(|n| n as usize)
+}
+
+/// Writes from `buf`; `WouldBlock` when the pipe is full, `BrokenPipe`
+/// when its reader has closed it (a Rust program ignores `SIGPIPE`: std
+/// sets that up before `main`).
+pub(crate) fn pipe_write(fd: &Fd, buf: &[u8]) -> io::Result<usize> {
+    // SAFETY: the kernel reads at most `buf.len()` bytes from `buf`.
+    retry(|| unsafe { write(fd.raw(), buf.as_ptr().cast(), buf.len()) })
         .map(|n| n as usize)
 }

@@ -1,55 +1,144 @@
-//! Signals: a C handler that writes the signal's number to a pipe, which
-//! the loop watches like any socket. Writing one byte to a pipe is one of
-//! the few things a signal handler may safely do.
+//! Signals: a C handler that writes the signal's number to a pipe of each
+//! loop that has handlers, which the loop watches like any socket. Writing
+//! one byte to a pipe is one of the few things a signal handler may safely
+//! do.
 
 use std::ffi::{c_int, c_void};
 use std::io;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 unsafe extern "C" {
     fn signal(signum: c_int, handler: usize) -> usize;
+    fn sigaction(signum: c_int, action: *const c_void, old: *mut Sigaction) -> c_int;
     fn write(fd: c_int, buf: *const c_void, count: usize) -> isize;
+    fn _exit(status: c_int) -> !;
 }
 
 const SIG_DFL: usize = 0;
 const SIG_ERR: usize = usize::MAX;
+const SIGINT: c_int = 2;
+const EINVAL: i32 = 22;
 
-/// The write end of the running loop's signal pipe; -1 for none.
-static PIPE: AtomicI32 = AtomicI32::new(-1);
+/// How many loops may have signal handlers at once.
+const MAX_LOOPS: usize = 16;
 
-/// The handler the kernel calls: one byte, the signal's number, into the
-/// pipe. Only async-signal-safe calls here: an atomic load and `write`.
+/// The write ends of the pipes of the loops with handlers; -1 for a free
+/// slot. Every signal goes to every loop; each runs only its own handlers.
+static PIPES: [AtomicI32; MAX_LOOPS] = [const { AtomicI32::new(-1) }; MAX_LOOPS];
+
+/// For each signal number, how many loops catch it: the last one to stop
+/// gives the signal its default action back.
+static CATCHING: Mutex<[u32; 65]> = Mutex::new([0; 65]);
+
+/// A graceful stop waits for Ctrl-C: a second one ends the process here,
+/// in the handler, even if the loop is stuck and never reads its pipe.
+static SECOND_INTERRUPT_EXITS: AtomicBool = AtomicBool::new(false);
+/// A Ctrl-C came since the graceful stop began to wait.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+// ANCHOR: on_signal
+/// The handler the kernel calls: one byte, the signal's number, into each
+/// loop's pipe. Only async-signal-safe calls here: atomics, `write` and
+/// `_exit`.
 extern "C" fn on_signal(signum: c_int) {
-    let fd = PIPE.load(Ordering::Relaxed);
-    if fd >= 0 {
-        let byte = signum as u8;
-        // SAFETY: one byte from `byte`, alive for the call; a full pipe
-        // (EAGAIN) only loses a repeat of a signal already waiting.
-        unsafe { write(fd, (&raw const byte).cast(), 1) };
+    if signum == SIGINT
+        && SECOND_INTERRUPT_EXITS.load(Ordering::Relaxed)
+        && INTERRUPTED.swap(true, Ordering::Relaxed)
+    {
+        // SAFETY: `_exit` ends the process without running anything of
+        // ours; 130 is what a shell reports for a program Ctrl-C killed.
+        unsafe { _exit(130) };
+    }
+    let byte = signum as u8;
+    for pipe in &PIPES {
+        let fd = pipe.load(Ordering::Relaxed);
+        if fd >= 0 {
+            // SAFETY: one byte from `byte`, alive for the call; a full pipe
+            // (EAGAIN) only loses a repeat of a signal already waiting.
+            unsafe { write(fd, (&raw const byte).cast(), 1) };
+        }
+    }
+}
+// ANCHOR_END: on_signal
+
+/// Sends every signal caught from now on to `fd` (a loop's pipe, its
+/// non-blocking write end) too.
+pub(crate) fn add_signal_pipe(fd: c_int) -> io::Result<()> {
+    for pipe in &PIPES {
+        if pipe.compare_exchange(-1, fd, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+            return Ok(());
+        }
+    }
+    Err(io::Error::other(format!(
+        "at most {MAX_LOOPS} event loops can have signal handlers at once"
+    )))
+}
+
+/// Stops sending signals to `fd`, before it closes.
+pub(crate) fn remove_signal_pipe(fd: c_int) {
+    for pipe in &PIPES {
+        let _ = pipe.compare_exchange(fd, -1, Ordering::Relaxed, Ordering::Relaxed);
     }
 }
 
-/// Sends signals from now on to `fd` (a pipe's non-blocking write end).
-pub(crate) fn set_signal_pipe(fd: c_int) {
-    PIPE.store(fd, Ordering::Relaxed);
-}
-
-/// Catches `signum` with [`on_signal`].
+/// Catches `signum` with [`on_signal`], for one more loop.
 pub(crate) fn catch_signal(signum: c_int) -> io::Result<()> {
-    let handler = on_signal as extern "C" fn(c_int) as usize;
-    // SAFETY: `on_signal` is an `extern "C" fn(c_int)`, as a handler must
-    // be, and does only what a handler may.
-    if unsafe { signal(signum, handler) } == SIG_ERR {
-        return Err(io::Error::last_os_error());
+    let mut catching = CATCHING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let count = usize::try_from(signum)
+        .ok()
+        .and_then(|at| catching.get_mut(at))
+        .ok_or_else(|| io::Error::from_raw_os_error(EINVAL))?;
+    if *count == 0 {
+        let handler = on_signal as extern "C" fn(c_int) as usize;
+        // SAFETY: `on_signal` is an `extern "C" fn(c_int)`, as a handler
+        // must be, and does only what a handler may.
+        if unsafe { signal(signum, handler) } == SIG_ERR {
+            return Err(io::Error::last_os_error());
+        }
     }
+    *count += 1;
     Ok(())
 }
 
-/// Gives `signum` back its default action.
-pub(crate) fn default_signal(signum: c_int) {
-    // SAFETY: `SIG_DFL` is a valid disposition for any catchable signal.
-    unsafe { signal(signum, SIG_DFL) };
+/// One loop fewer catches `signum`; the last gives it its default action
+/// back.
+pub(crate) fn release_signal(signum: c_int) {
+    let mut catching = CATCHING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let Some(count) = usize::try_from(signum).ok().and_then(|at| catching.get_mut(at))
+    else {
+        return;
+    };
+    *count = count.saturating_sub(1);
+    if *count == 0 {
+        // SAFETY: `SIG_DFL` is a valid disposition for any catchable signal.
+        unsafe { signal(signum, SIG_DFL) };
+    }
+}
+
+/// From now on (`true`) a second Ctrl-C ends the process at once.
+pub(crate) fn second_interrupt_exits(on: bool) {
+    INTERRUPTED.store(false, Ordering::Relaxed);
+    SECOND_INTERRUPT_EXITS.store(on, Ordering::Relaxed);
+}
+
+/// The start of `struct sigaction` on every supported system (the handler
+/// comes first), with room for the rest, which we do not read.
+#[repr(C)]
+struct Sigaction {
+    handler: usize,
+    rest: [u64; 32],
+}
+
+/// Whether `signum` has its default action: not caught, not ignored (a
+/// shell starts a background job with `SIGINT` ignored, for instance).
+pub(crate) fn signal_is_default(signum: c_int) -> bool {
+    let mut old = Sigaction { handler: SIG_ERR, rest: [0; 32] };
+    // SAFETY: a null action only asks; the kernel writes the current one
+    // into `old`, which is larger than any system's `struct sigaction`.
+    let asked = unsafe { sigaction(signum, std::ptr::null(), &mut old) };
+    asked == 0 && old.handler == SIG_DFL
 }
 
 /// Sends `signum` to this thread, as a test's Ctrl-C would come.
