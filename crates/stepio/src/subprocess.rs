@@ -189,10 +189,12 @@ mod tests {
     use std::time::Duration;
 
     use super::create_subprocess_exec;
-    use crate::{run, sleep, timeout, wait_for};
+    use stepio_waker::testing::within;
+
+    use crate::{run, sleep, timeout};
 
     /// Longer than any test here takes on a busy machine: a bound, so a
-    /// broken wait fails the test instead of hanging it.
+    /// lost wake-up fails the test instead of hanging it.
     const PATIENCE: Duration = Duration::from_secs(30);
 
     /// More than a pipe holds (64 KiB on Linux), both ways.
@@ -201,8 +203,8 @@ mod tests {
     // ANCHOR: subprocess_tests
     #[test]
     fn lines_go_to_a_child_and_come_back_and_its_exit_is_seen() {
-        run(wait_for(
-            async {
+        within(PATIENCE, || {
+            run(async {
                 let mut cat = create_subprocess_exec(
                     Command::new("cat").stdin(Stdio::piped()).stdout(Stdio::piped()),
                 )
@@ -218,40 +220,40 @@ mod tests {
                 assert_eq!(stdout.read(10).await.unwrap(), b"", "its stdout ended");
                 assert_eq!(cat.wait().await.unwrap(), 0);
                 assert_eq!(cat.returncode(), Some(0));
-            },
-            PATIENCE,
-        ))
-        .unwrap()
-        .unwrap();
+            })
+            .unwrap()
+        });
     }
 
     #[test]
     fn wait_alone_never_ends_for_a_child_with_a_full_pipe_and_communicate_does() {
-        run(async {
-            let mut child = create_subprocess_exec(
-                Command::new("head")
-                    .args(["-c", &BIG.to_string(), "/dev/zero"])
-                    .stdout(Stdio::piped()),
-            )
+        within(PATIENCE, || {
+            run(async {
+                let mut child = create_subprocess_exec(
+                    Command::new("head")
+                        .args(["-c", &BIG.to_string(), "/dev/zero"])
+                        .stdout(Stdio::piped()),
+                )
+                .unwrap();
+                // The child is blocked writing to a full pipe: however long we
+                // wait, it cannot end until someone reads.
+                let waited = timeout(Duration::from_millis(100), child.wait()).await;
+                assert!(waited.is_err(), "{waited:?}");
+                assert_eq!(child.returncode(), None);
+                let (out, err) = child.communicate(None).await.unwrap();
+                assert_eq!((out.len(), err.len()), (BIG, 0));
+                assert_eq!(child.returncode(), Some(0));
+            })
             .unwrap();
-            // The child is blocked writing to a full pipe: however long we
-            // wait, it cannot end until someone reads.
-            let waited = timeout(Duration::from_millis(100), child.wait()).await;
-            assert!(waited.is_err(), "{waited:?}");
-            assert_eq!(child.returncode(), None);
-            let (out, err) =
-                wait_for(child.communicate(None), PATIENCE).await.unwrap().unwrap();
-            assert_eq!((out.len(), err.len()), (BIG, 0));
-            assert_eq!(child.returncode(), Some(0));
-        })
-        .unwrap();
+        });
     }
 
     #[test]
     fn communicate_feeds_and_reads_more_than_a_pipe_holds_at_once() {
         let input: Vec<u8> = (0..BIG).map(|n| (n % 251) as u8).collect();
-        let (out, err, code) = run(wait_for(
-            async {
+        let sent = input.clone();
+        let (out, err, code) = within(PATIENCE, move || {
+            run(async {
                 let mut cat = create_subprocess_exec(
                     Command::new("sh")
                         .args(["-c", "cat; echo done >&2; exit 3"])
@@ -260,21 +262,19 @@ mod tests {
                         .stderr(Stdio::piped()),
                 )
                 .unwrap();
-                let (out, err) = cat.communicate(Some(&input)).await.unwrap();
+                let (out, err) = cat.communicate(Some(&sent)).await.unwrap();
                 (out, err, cat.returncode())
-            },
-            PATIENCE,
-        ))
-        .unwrap()
-        .unwrap();
+            })
+            .unwrap()
+        });
         assert!(out == input, "stdout is stdin, {} bytes of {}", out.len(), input.len());
         assert_eq!((err.as_slice(), code), (&b"done\n"[..], Some(3)));
     }
 
     #[test]
     fn a_killed_child_reports_the_signal_and_then_cannot_be_signalled() {
-        run(wait_for(
-            async {
+        within(PATIENCE, || {
+            run(async {
                 let mut child =
                     create_subprocess_exec(&mut Command::new("sleep").arg("1000"))
                         .unwrap();
@@ -282,17 +282,15 @@ mod tests {
                 assert_eq!(child.wait().await.unwrap(), -9);
                 let err = child.terminate().unwrap_err();
                 assert_eq!(err.raw_os_error(), Some(3), "ESRCH: {err}");
-            },
-            PATIENCE,
-        ))
-        .unwrap()
-        .unwrap();
+            })
+            .unwrap()
+        });
     }
 
     #[test]
     fn a_cancelled_wait_loses_nothing_and_a_missing_program_is_named() {
-        run(wait_for(
-            async {
+        within(PATIENCE, || {
+            run(async {
                 let mut child = create_subprocess_exec(
                     Command::new("cat").stdin(Stdio::piped()).stdout(Stdio::null()),
                 )
@@ -307,11 +305,9 @@ mod tests {
                         .unwrap_err();
                 assert_eq!(err.kind(), io::ErrorKind::NotFound);
                 assert!(err.to_string().contains("\"no-such-program-here\""), "{err}");
-            },
-            PATIENCE,
-        ))
-        .unwrap()
-        .unwrap();
+            })
+            .unwrap()
+        });
     }
 
     #[test]
