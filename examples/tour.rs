@@ -126,10 +126,14 @@ mod ch08_step2_timeout;
 mod ch09_timeline;
 #[path = "ch10_barrier.rs"]
 mod ch10_barrier;
+#[path = "ch10_ctrl_c.rs"]
+mod ch10_ctrl_c;
 #[path = "ch10_http_streams.rs"]
 mod ch10_http_streams;
 #[path = "ch10_streams.rs"]
 mod ch10_streams;
+#[path = "ch10_subprocess.rs"]
+mod ch10_subprocess;
 #[path = "ch10_task_group.rs"]
 mod ch10_task_group;
 #[path = "ch10_udp.rs"]
@@ -295,5 +299,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch10_http_streams::main()?;
     example("ch10_udp");
     ch10_udp::main()?;
+    example("ch10_subprocess");
+    ch10_subprocess::main()?;
+    example("ch10_ctrl_c (sends itself a Ctrl-C)");
+    ch10_ctrl_c::main()?;
     Ok(())
 }

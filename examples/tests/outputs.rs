@@ -280,6 +280,8 @@ const SAME_AS_PYTHON: &[&str] = &[
     "ch10_streams",
     "ch10_http_streams",
     "ch10_udp",
+    "ch10_subprocess",
+    "ch10_ctrl_c",
 ];
 
 #[test]

@@ -341,23 +341,13 @@ fn ctrl_c_answers_the_request_in_flight_then_exits_zero() {
     stream
         .write_all(b"GET /hello/ctrl-c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         .unwrap();
-    let sent =
-        Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(sent.success(), "kill -INT failed");
+    interrupt(&child);
     let response =
         read_response(&mut stream).expect("the request in flight was answered");
     assert_eq!(status(&response), 200, "{response}");
     assert!(response.contains("Hello, ctrl-c"), "{response}");
     // Then the server ends by itself, with status 0.
-    let start = std::time::Instant::now();
-    let exit = loop {
-        if let Some(exit) = child.try_wait().unwrap() {
-            break exit;
-        }
-        assert!(start.elapsed() < PATIENCE, "the server did not stop");
-        // Polling for the exit, bounded by PATIENCE (std has no timed wait).
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    };
+    let exit = exit_of(&mut child);
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr)
         .unwrap();
@@ -365,3 +355,54 @@ fn ctrl_c_answers_the_request_in_flight_then_exits_zero() {
     assert!(stderr.contains("stopping: answering the requests in flight"), "{stderr}");
 }
 // ANCHOR_END: ctrl_c_test
+
+/// Sends `SIGINT` to `child`, as Ctrl-C in its terminal would.
+fn interrupt(child: &std::process::Child) {
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    assert!(sent.unwrap().success(), "kill -INT failed");
+}
+
+/// How `child` ends, waited for at most PATIENCE.
+fn exit_of(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            return exit;
+        }
+        assert!(start.elapsed() < PATIENCE, "the program did not stop");
+        // Polling for the exit, bounded by PATIENCE (std has no timed wait).
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_second_ctrl_c_ends_the_server_at_once_with_status_130() {
+    let (mut child, addr, _stdout) = web_app_with_piped_stdout(Stdio::piped());
+    // An idle connection: the graceful stop waits for it (up to the
+    // server's read timeout, 5 s), so the second Ctrl-C finds it waiting.
+    let _idle = connect(addr);
+    interrupt(&child);
+    // The first Ctrl-C is handled once the server says so; only then the
+    // second, so that the kernel cannot merge the two into one.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("stopping") {
+        line.clear();
+        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "stderr ended first");
+    }
+    interrupt(&child);
+    assert_eq!(exit_of(&mut child).code(), Some(130));
+}
+
+#[test]
+fn ctrl_c_cancels_the_main_future_of_run_unless_it_is_ignored() {
+    // The example sends itself the Ctrl-C; its expected output shows the
+    // cancellation. Started with SIGINT ignored (as a shell starts a
+    // background job), `run` leaves Ctrl-C alone, and main finishes.
+    let binary = example_binary("ch10_ctrl_c");
+    let script = format!("trap '' INT; exec '{}'", binary.display());
+    let output = Command::new("sh").args(["-c", &script]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(stdout, "main: working; a Ctrl-C is on its way\nmain: finished\n");
+}
