@@ -130,6 +130,8 @@ mod ch10_barrier;
 mod ch10_ctrl_c;
 #[path = "ch10_http_streams.rs"]
 mod ch10_http_streams;
+#[path = "ch10_step1_blocking_children.rs"]
+mod ch10_step1_blocking_children;
 #[path = "ch10_streams.rs"]
 mod ch10_streams;
 #[path = "ch10_subprocess.rs"]
@@ -299,6 +301,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     ch10_http_streams::main()?;
     example("ch10_udp");
     ch10_udp::main()?;
+    example("ch10_step1_blocking_children");
+    ch10_step1_blocking_children::main()?;
     example("ch10_subprocess");
     ch10_subprocess::main()?;
     example("ch10_ctrl_c (sends itself a Ctrl-C)");

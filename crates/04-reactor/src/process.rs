@@ -148,6 +148,7 @@ enum Exit {
     /// The loop's `SIGCHLD` waiters.
     Sigchld(Rc<SigchldWaiters>),
 }
+// ANCHOR_END: child
 
 impl Child {
     /// Starts `command` on the running loop, with its exit noticed the
@@ -271,6 +272,7 @@ impl Child {
     }
 }
 
+// ANCHOR: exit
 impl Running {
     /// Collects the exit status once the child has exited: asks `waitpid`
     /// without waiting, and if the child is still running, waits for the
@@ -307,7 +309,7 @@ impl Drop for Child {
         }
     }
 }
-// ANCHOR_END: child
+// ANCHOR_END: exit
 
 /// A pipe end from std, made non-blocking and registered.
 fn pipe_source(pipe: impl std::os::fd::IntoRawFd) -> io::Result<Source> {

@@ -89,6 +89,7 @@ impl Process {
         self.child.wait().await.map(returncode)
     }
 
+    // ANCHOR: communicate
     /// Sends `input` to the child's stdin and closes it, reads its stdout
     /// and stderr to their end, all at once, then waits for it to end, as
     /// asyncio's `communicate()`. Gives (stdout, stderr); each is empty
@@ -129,6 +130,7 @@ impl Process {
         self.wait().await?;
         Ok(output)
     }
+    // ANCHOR_END: communicate
 
     /// Sends signal `signum` to the child, as `send_signal()`.
     ///
