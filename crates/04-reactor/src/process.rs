@@ -180,9 +180,9 @@ impl Child {
             io::Error::new(err.kind(), format!("cannot start {program:?}: {err}"))
         })?;
         let pid = child.id();
-        let stdin = child.stdin.take().map(|pipe| pipe_source(pipe)).transpose()?;
-        let stdout = child.stdout.take().map(|pipe| pipe_source(pipe)).transpose()?;
-        let stderr = child.stderr.take().map(|pipe| pipe_source(pipe)).transpose()?;
+        let stdin = child.stdin.take().map(pipe_source).transpose()?;
+        let stdout = child.stdout.take().map(pipe_source).transpose()?;
+        let stderr = child.stderr.take().map(pipe_source).transpose()?;
         let exit = match sigchld {
             Some(waiters) => Exit::Sigchld(waiters),
             None => match sys::pidfd_open(pid) {

@@ -278,8 +278,7 @@ mod tests {
         within(PATIENCE, || {
             run(async {
                 let mut child =
-                    create_subprocess_exec(&mut Command::new("sleep").arg("1000"))
-                        .unwrap();
+                    create_subprocess_exec(Command::new("sleep").arg("1000")).unwrap();
                 child.kill().unwrap();
                 assert_eq!(child.wait().await.unwrap(), -9);
                 let err = child.terminate().unwrap_err();
