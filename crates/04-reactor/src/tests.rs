@@ -662,3 +662,57 @@ fn a_signal_runs_its_handler_on_the_loop_until_it_is_removed() {
     });
 }
 // ANCHOR_END: signal_test
+
+/// Yields until `caught` reaches `expected`, at most 10,000 times.
+async fn until_caught(caught: &Cell<u32>, expected: u32) {
+    for _ in 0..10_000 {
+        if caught.get() >= expected {
+            break;
+        }
+        stepio_waker::yield_now().await;
+    }
+    assert_eq!(caught.get(), expected);
+}
+
+#[test]
+fn every_loop_with_a_handler_gets_the_signal_and_the_last_one_releases_it() {
+    const SIGUSR2: i32 = 12; // Linux's number
+    // Both handlers are in place before the first signal, and the first
+    // loop has let go before the second.
+    let both_in_place = Arc::new(std::sync::Barrier::new(2));
+    let first_let_go = Arc::new(std::sync::Barrier::new(2));
+    let loop_on_thread = move |raises: bool| {
+        let (both_in_place, first_let_go) =
+            (Arc::clone(&both_in_place), Arc::clone(&first_let_go));
+        thread::spawn(move || {
+            run(async move {
+                let caught = Rc::new(Cell::new(0));
+                crate::add_signal_handler(SIGUSR2, {
+                    let caught = Rc::clone(&caught);
+                    move || caught.set(caught.get() + 1)
+                })
+                .unwrap();
+                both_in_place.wait();
+                if raises {
+                    sys::raise_signal(SIGUSR2).unwrap();
+                }
+                until_caught(&caught, 1).await;
+                if raises {
+                    assert!(crate::remove_signal_handler(SIGUSR2));
+                    first_let_go.wait();
+                } else {
+                    // Still caught here: with its default action back, this
+                    // signal would end the whole test process.
+                    first_let_go.wait();
+                    sys::raise_signal(SIGUSR2).unwrap();
+                    until_caught(&caught, 2).await;
+                }
+            })
+        })
+    };
+    stepio_waker::testing::within(Duration::from_secs(30), move || {
+        let (first, second) = (loop_on_thread(true), loop_on_thread(false));
+        first.join().unwrap();
+        second.join().unwrap();
+    });
+}
