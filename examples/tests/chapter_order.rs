@@ -82,6 +82,29 @@ const PLACED: &[(u32, &[&str])] = &[
             "watch_from_env",
         ],
     ),
+    // The rest of asyncio: datagrams, signals, graceful stops and child
+    // processes live in stage 4 beside TCP, and chapter 10 teaches them.
+    (
+        10,
+        &[
+            "UdpSocket",
+            "send_to",
+            "recv_from",
+            "add_signal_handler",
+            "remove_signal_handler",
+            "ctrl_c",
+            "serve_until",
+            "accept_queued",
+            "cancel_on_ctrl_c",
+            "Child",
+            "ChildWatch",
+            "spawn_watched",
+            "PipeReader",
+            "PipeWriter",
+            "send_signal",
+            "terminate",
+        ],
+    ),
 ];
 
 /// What the check finds in today's book: "chapter: listing: name (chapter
@@ -291,9 +314,11 @@ fn findings(
     found
 }
 
-/// The chapters of the book, by number, from their file names (`chNN-…`).
-fn chapters(root: &Path) -> BTreeMap<u32, PathBuf> {
-    fs::read_dir(root.join("book/src"))
+/// The pages of the book's chapters, each with its chapter's number, from
+/// their file names (`chNN-…`): a chapter's sections (`ch04-1-…`) share
+/// its number.
+fn chapters(root: &Path) -> Vec<(u32, PathBuf)> {
+    let mut pages: Vec<(u32, PathBuf)> = fs::read_dir(root.join("book/src"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter_map(|path| {
@@ -301,7 +326,9 @@ fn chapters(root: &Path) -> BTreeMap<u32, PathBuf> {
             let number = name.strip_prefix("ch")?.get(..2)?.parse().ok()?;
             Some((number, path))
         })
-        .collect()
+        .collect();
+    pages.sort();
+    pages
 }
 
 #[test]
@@ -408,4 +435,15 @@ fn no_stage_names_a_later_stage() {
 fn stage_numbers_are_read_from_prose() {
     assert_eq!(stage_numbers("Stage 5 keeps; a stage-4 loop; stages 3 to 7"), [5, 4, 3]);
     assert_eq!(stage_numbers("chapter 9's trace; the stage's own"), [9]);
+}
+
+#[test]
+fn every_page_of_a_chapter_is_checked_not_only_one() {
+    let pages = chapters(&repo_root());
+    let chapter_4: Vec<String> = pages
+        .iter()
+        .filter(|(number, _)| *number == 4)
+        .map(|(_, path)| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(chapter_4, ["ch04-1-readiness.md", "ch04-2-tcp.md", "ch04-reactor.md"]);
 }

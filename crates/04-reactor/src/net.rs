@@ -64,22 +64,6 @@ impl TcpListener {
         poll_fn(|cx| self.poll_accept(cx)).await
     }
 
-    /// Accepts a connection waiting in the kernel's queue, without
-    /// waiting for one (and whatever epoll has said so far): `None` when
-    /// the queue is empty. For a server that stops, to serve what it had
-    /// already let in.
-    ///
-    /// # Errors
-    ///
-    /// As [`accept`](TcpListener::accept).
-    pub fn accept_queued(&mut self) -> io::Result<Option<(TcpStream, SocketAddr)>> {
-        match sys::tcp_accept(self.source.fd()) {
-            Ok((fd, peer)) => Ok(Some((TcpStream { source: Source::new(fd)? }, peer))),
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => Ok(None),
-            Err(err) => Err(err),
-        }
-    }
-
     /// `accept` as a poll function, for hand-written futures.
     ///
     /// # Errors
@@ -103,6 +87,24 @@ pub fn is_out_of_resources(err: &io::Error) -> bool {
     sys::is_out_of_resources(err)
 }
 // ANCHOR_END: listener
+
+impl TcpListener {
+    /// Accepts a connection waiting in the kernel's queue, without
+    /// waiting for one (and whatever epoll has said so far): `None` when
+    /// the queue is empty. For a server that stops, to serve what it had
+    /// already let in.
+    ///
+    /// # Errors
+    ///
+    /// As [`accept`](TcpListener::accept).
+    pub fn accept_queued(&mut self) -> io::Result<Option<(TcpStream, SocketAddr)>> {
+        match sys::tcp_accept(self.source.fd()) {
+            Ok((fd, peer)) => Ok(Some((TcpStream { source: Source::new(fd)? }, peer))),
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+}
 
 // ANCHOR: stream
 /// A TCP connection.
