@@ -120,8 +120,10 @@ impl ChildWatch {
 /// asyncio's `create_subprocess_exec`. Its pipes are the ones the command
 /// asked for with [`Stdio::piped`](std::process::Stdio::piped).
 ///
-/// Dropping a child that is still running leaves it running; the loop
-/// collects its exit status when it ends, so it never stays a zombie.
+/// Dropping a child that is still running leaves it running; while the
+/// loop runs, a task of it collects the exit status when the child ends,
+/// so it does not stay a zombie. (Once the loop has closed, it stays one
+/// until this process ends, as with std.)
 pub struct Child {
     pid: u32,
     /// Until the exit is collected: the std child and how to notice it.
@@ -169,6 +171,8 @@ impl Child {
     ///
     /// As [`spawn`](Child::spawn).
     pub fn spawn_watched(command: &mut Command, watch: ChildWatch) -> io::Result<Child> {
+        // Nothing starts without a loop to watch it.
+        crate::source::running_registry()?;
         // The handler goes in before the child starts: a SIGCHLD from a
         // child that exits at once must find it.
         let sigchld = match watch {
@@ -179,22 +183,19 @@ impl Child {
             let program = command.get_program().to_string_lossy();
             io::Error::new(err.kind(), format!("cannot start {program:?}: {err}"))
         })?;
-        let pid = child.id();
-        let stdin = child.stdin.take().map(pipe_source).transpose()?;
-        let stdout = child.stdout.take().map(pipe_source).transpose()?;
-        let stderr = child.stderr.take().map(pipe_source).transpose()?;
-        let exit = match sigchld {
-            Some(waiters) => Exit::Sigchld(waiters),
-            None => match sys::pidfd_open(pid) {
-                Ok(fd) => Exit::Pidfd(Source::new(fd)?),
-                Err(err) if err.kind() == io::ErrorKind::Unsupported => {
-                    Exit::Sigchld(SigchldWaiters::of_running_loop()?)
-                }
-                Err(err) => return Err(err),
-            },
+        let (pipes, exit) = match watch_parts(&mut child, sigchld) {
+            Ok(parts) => parts,
+            Err(err) => {
+                // Out of descriptors, say: the child must not run on
+                // unwatched, nor stay a zombie.
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(err);
+            }
         };
+        let [stdin, stdout, stderr] = pipes;
         Ok(Child {
-            pid,
+            pid: child.id(),
             running: Some(Running { child, exit }),
             status: None,
             stdin: stdin.map(|source| PipeWriter { source }),
@@ -300,7 +301,7 @@ impl Running {
 impl Drop for Child {
     fn drop(&mut self) {
         // Still running: a task of the loop collects its exit, so that it
-        // does not stay a zombie. Without a running loop, it must stay one.
+        // does not stay a zombie. Without a running loop, it stays one.
         let Some(mut running) = self.running.take() else { return };
         if let Ok(event_loop) = get_running_loop() {
             let _ = event_loop.spawn(async move {
@@ -310,6 +311,28 @@ impl Drop for Child {
     }
 }
 // ANCHOR_END: exit
+
+/// Takes over `child`'s pipes (stdin, stdout, stderr), and a way to
+/// notice its exit.
+fn watch_parts(
+    child: &mut std::process::Child,
+    sigchld: Option<Rc<SigchldWaiters>>,
+) -> io::Result<([Option<Source>; 3], Exit)> {
+    let stdin = child.stdin.take().map(pipe_source).transpose()?;
+    let stdout = child.stdout.take().map(pipe_source).transpose()?;
+    let stderr = child.stderr.take().map(pipe_source).transpose()?;
+    let exit = match sigchld {
+        Some(waiters) => Exit::Sigchld(waiters),
+        None => match sys::pidfd_open(child.id()) {
+            Ok(fd) => Exit::Pidfd(Source::new(fd)?),
+            Err(err) if err.kind() == io::ErrorKind::Unsupported => {
+                Exit::Sigchld(SigchldWaiters::of_running_loop()?)
+            }
+            Err(err) => return Err(err),
+        },
+    };
+    Ok(([stdin, stdout, stderr], exit))
+}
 
 /// A pipe end from std, made non-blocking and registered.
 fn pipe_source(pipe: impl std::os::fd::IntoRawFd) -> io::Result<Source> {

@@ -37,6 +37,12 @@ struct Handlers {
 /// No running loop with a reactor, or a signal that cannot be caught
 /// (`SIGKILL`, `SIGSTOP`: `EINVAL`).
 pub fn add_signal_handler(signum: i32, callback: impl Fn() + 'static) -> io::Result<()> {
+    add_handler(signum, Rc::new(callback))
+}
+
+/// As [`add_signal_handler`], with the callback shared, so that its owner
+/// can later remove it only if it is still the one in place.
+fn add_handler(signum: c_int, callback: Rc<dyn Fn()>) -> io::Result<()> {
     let event_loop = get_running_loop().map_err(io::Error::other)?;
     let handlers = match event_loop.extension::<Handlers>() {
         Some(handlers) => handlers,
@@ -45,7 +51,7 @@ pub fn add_signal_handler(signum: i32, callback: impl Fn() + 'static) -> io::Res
     if !handlers.callbacks.borrow().contains_key(&signum) {
         sys::catch_signal(signum)?;
     }
-    handlers.callbacks.borrow_mut().insert(signum, Rc::new(callback));
+    handlers.callbacks.borrow_mut().insert(signum, callback);
     Ok(())
 }
 
@@ -119,25 +125,36 @@ impl Drop for Handlers {
 /// This loop stops catching `signum`.
 fn release(signum: c_int) {
     sys::release_signal(signum);
-    if signum == SIGINT {
-        sys::second_interrupt_exits(false);
+}
+
+/// Removes the handler for `signum` if it is still `callback`: one that
+/// replaced it is left alone.
+fn remove_if_still(signum: c_int, callback: &Rc<dyn Fn()>) {
+    let Ok(event_loop) = get_running_loop() else { return };
+    let Some(handlers) = event_loop.extension::<Handlers>() else { return };
+    let mut callbacks = handlers.callbacks.borrow_mut();
+    if callbacks.get(&signum).is_some_and(|now| Rc::ptr_eq(now, callback)) {
+        callbacks.remove(&signum);
+        drop(callbacks);
+        release(signum);
     }
 }
 // ANCHOR_END: signals
 
 // ANCHOR: ctrl_c
 /// Catches Ctrl-C (`SIGINT`) from now on, and gives a future that finishes
-/// at the first one, for a program to stop gracefully; a second Ctrl-C ends
-/// the process at once, with the status a shell gives a program that
-/// Ctrl-C killed (130). The handler is in place when this returns, so a
-/// Ctrl-C that comes before the future is polled is not lost.
+/// at the first one, for a program to stop gracefully. The first Ctrl-C
+/// also gives `SIGINT` its default action back, so a second one ends the
+/// process at once, as Ctrl-C does without a handler. The handler is in
+/// place when this returns, so a Ctrl-C that comes before the future is
+/// polled is not lost; dropping the future removes it.
 ///
 /// # Errors
 ///
 /// As [`add_signal_handler`].
 pub fn ctrl_c() -> io::Result<impl Future<Output = ()>> {
     let state: Rc<RefCell<(bool, Option<std::task::Waker>)>> = Rc::default();
-    add_signal_handler(SIGINT, {
+    let callback: Rc<dyn Fn()> = Rc::new({
         let state = Rc::clone(&state);
         move || {
             let mut state = state.borrow_mut();
@@ -146,11 +163,11 @@ pub fn ctrl_c() -> io::Result<impl Future<Output = ()>> {
                 waker.wake();
             }
         }
-    })?;
-    // The second Ctrl-C ends the process in the C handler itself, so that
-    // it works even while a task blocks the loop.
-    sys::second_interrupt_exits(true);
+    });
+    add_handler(SIGINT, Rc::clone(&callback))?;
+    let stop = CtrlC { callback, _waiting: sys::StopWaiting::new() };
     Ok(poll_fn(move |cx| {
+        let _ = &stop; // owned by the future: dropped with it
         let mut state = state.borrow_mut();
         if state.0 {
             return Poll::Ready(());
@@ -158,6 +175,20 @@ pub fn ctrl_c() -> io::Result<impl Future<Output = ()>> {
         state.1 = Some(cx.waker().clone());
         Poll::Pending
     }))
+}
+
+/// A graceful stop waiting for Ctrl-C: while it lives, the C handler gives
+/// `SIGINT` its default action back at the first one (it works even while
+/// a task blocks the loop); dropped, its handler goes.
+struct CtrlC {
+    callback: Rc<dyn Fn()>,
+    _waiting: sys::StopWaiting,
+}
+
+impl Drop for CtrlC {
+    fn drop(&mut self) {
+        remove_if_still(SIGINT, &self.callback);
+    }
 }
 // ANCHOR_END: ctrl_c
 

@@ -663,15 +663,34 @@ fn a_signal_runs_its_handler_on_the_loop_until_it_is_removed() {
 }
 // ANCHOR_END: signal_test
 
-/// Yields until `caught` reaches `expected`, at most 10,000 times.
-async fn until_caught(caught: &Cell<u32>, expected: u32) {
-    for _ in 0..10_000 {
-        if caught.get() >= expected {
-            break;
+/// A count of signals caught, and the task waiting for it to grow.
+#[derive(Default)]
+struct Caught {
+    count: Cell<u32>,
+    waiter: std::cell::RefCell<Option<Waker>>,
+}
+
+impl Caught {
+    fn one_more(&self) {
+        self.count.set(self.count.get() + 1);
+        if let Some(waker) = self.waiter.take() {
+            waker.wake();
         }
-        stepio_waker::yield_now().await;
     }
-    assert_eq!(caught.get(), expected);
+
+    /// Waits until `expected` signals have been caught (however long the
+    /// other thread takes to send them: the test's deadline bounds it).
+    async fn until(&self, expected: u32) {
+        poll_fn(|cx| {
+            if self.count.get() >= expected {
+                return Poll::Ready(());
+            }
+            *self.waiter.borrow_mut() = Some(cx.waker().clone());
+            Poll::Pending
+        })
+        .await;
+        assert_eq!(self.count.get(), expected);
+    }
 }
 
 #[test]
@@ -686,17 +705,17 @@ fn every_loop_with_a_handler_gets_the_signal_and_the_last_one_releases_it() {
             (Arc::clone(&both_in_place), Arc::clone(&first_let_go));
         thread::spawn(move || {
             run(async move {
-                let caught = Rc::new(Cell::new(0));
+                let caught = Rc::new(Caught::default());
                 crate::add_signal_handler(SIGUSR2, {
                     let caught = Rc::clone(&caught);
-                    move || caught.set(caught.get() + 1)
+                    move || caught.one_more()
                 })
                 .unwrap();
                 both_in_place.wait();
                 if raises {
                     sys::raise_signal(SIGUSR2).unwrap();
                 }
-                until_caught(&caught, 1).await;
+                caught.until(1).await;
                 if raises {
                     assert!(crate::remove_signal_handler(SIGUSR2));
                     first_let_go.wait();
@@ -705,7 +724,7 @@ fn every_loop_with_a_handler_gets_the_signal_and_the_last_one_releases_it() {
                     // signal would end the whole test process.
                     first_let_go.wait();
                     sys::raise_signal(SIGUSR2).unwrap();
-                    until_caught(&caught, 2).await;
+                    caught.until(2).await;
                 }
             })
         })

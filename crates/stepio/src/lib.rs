@@ -174,9 +174,9 @@ where
 pub fn run_traced<F: Future>(main: F) -> Result<(F::Output, Trace), LoopError> {
     let event_loop = new_event_loop().map_err(LoopError::Driver)?;
     event_loop.start_tracing();
-    let output = event_loop.run_and_close(main);
+    let output = event_loop.run_and_close(stepio_reactor::cancel_on_ctrl_c(main));
     let trace = event_loop.trace().expect("tracing was started");
-    Ok((output?, trace))
+    Ok((output?.ok_or(LoopError::Interrupted)?, trace))
 }
 // ANCHOR_END: run_traced
 

@@ -100,11 +100,18 @@ impl Process {
     ///
     /// # Errors
     ///
-    /// A pipe that fails, or `waitpid(2)`.
+    /// `InvalidInput` for `input` to a child whose stdin is not piped (or
+    /// was taken); a pipe that fails, or `waitpid(2)`.
     pub async fn communicate(
         &mut self,
         input: Option<&[u8]>,
     ) -> io::Result<(Vec<u8>, Vec<u8>)> {
+        if input.is_some() && self.stdin.is_none() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "communicate() has input for a child whose stdin is not piped",
+            ));
+        }
         let stdin = self.stdin.take();
         let feed = async move {
             let Some(stdin) = stdin else { return Ok(()) };
@@ -222,6 +229,9 @@ mod tests {
                 assert_eq!(stdout.read(10).await.unwrap(), b"", "its stdout ended");
                 assert_eq!(cat.wait().await.unwrap(), 0);
                 assert_eq!(cat.returncode(), Some(0));
+                // Its stdin was taken: input for it is refused, not lost.
+                let err = cat.communicate(Some(b"more")).await.unwrap_err();
+                assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{err}");
             })
             .unwrap()
         });

@@ -6,14 +6,25 @@
 use std::ffi::{c_int, c_void};
 use std::io;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "freebsd"))]
 unsafe extern "C" {
     fn signal(signum: c_int, handler: usize) -> usize;
     fn sigaction(signum: c_int, action: *const c_void, old: *mut Sigaction) -> c_int;
     fn write(fd: c_int, buf: *const c_void, count: usize) -> isize;
-    fn _exit(status: c_int) -> !;
+}
+
+#[cfg(target_os = "linux")]
+unsafe extern "C" {
+    #[link_name = "__errno_location"]
+    fn errno_location() -> *mut c_int;
+}
+
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+unsafe extern "C" {
+    #[link_name = "__error"]
+    fn errno_location() -> *mut c_int;
 }
 
 const SIG_DFL: usize = 0;
@@ -28,28 +39,31 @@ const MAX_LOOPS: usize = 16;
 /// slot. Every signal goes to every loop; each runs only its own handlers.
 static PIPES: [AtomicI32; MAX_LOOPS] = [const { AtomicI32::new(-1) }; MAX_LOOPS];
 
-/// For each signal number, how many loops catch it: the last one to stop
-/// gives the signal its default action back.
-static CATCHING: Mutex<[u32; 65]> = Mutex::new([0; 65]);
+/// For each signal number, how many loops catch it, and the action it had
+/// before the first did: the last one to stop gives that action back.
+static CATCHING: Mutex<[(u32, usize); 65]> = Mutex::new([(0, SIG_DFL); 65]);
 
-/// A graceful stop waits for Ctrl-C: a second one ends the process here,
-/// in the handler, even if the loop is stuck and never reads its pipe.
-static SECOND_INTERRUPT_EXITS: AtomicBool = AtomicBool::new(false);
-/// A Ctrl-C came since the graceful stop began to wait.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// How many graceful stops wait for Ctrl-C. While any does, the handler
+/// gives `SIGINT` its default action back at the first one, so that a
+/// second Ctrl-C ends the process at once, even if the loop is stuck and
+/// never reads its pipe.
+static STOPS_WAITING: AtomicU32 = AtomicU32::new(0);
+
+/// Holds on to `STOPS_WAITING` while it lives.
+pub(crate) struct StopWaiting(());
 
 // ANCHOR: on_signal
 /// The handler the kernel calls: one byte, the signal's number, into each
 /// loop's pipe. Only async-signal-safe calls here: atomics, `write` and
-/// `_exit`.
+/// `signal`; and `errno` is left as the interrupted code had it.
 extern "C" fn on_signal(signum: c_int) {
-    if signum == SIGINT
-        && SECOND_INTERRUPT_EXITS.load(Ordering::Relaxed)
-        && INTERRUPTED.swap(true, Ordering::Relaxed)
-    {
-        // SAFETY: `_exit` ends the process without running anything of
-        // ours; 130 is what a shell reports for a program Ctrl-C killed.
-        unsafe { _exit(130) };
+    // SAFETY: the calling thread's errno, a valid pointer for its life.
+    let errno = unsafe { errno_location() };
+    // SAFETY: as above.
+    let saved = unsafe { *errno };
+    if signum == SIGINT && STOPS_WAITING.load(Ordering::Relaxed) > 0 {
+        // SAFETY: `SIG_DFL` is a valid disposition for `SIGINT`.
+        unsafe { signal(SIGINT, SIG_DFL) };
     }
     let byte = signum as u8;
     for pipe in &PIPES {
@@ -60,6 +74,8 @@ extern "C" fn on_signal(signum: c_int) {
             unsafe { write(fd, (&raw const byte).cast(), 1) };
         }
     }
+    // SAFETY: as above.
+    unsafe { *errno = saved };
 }
 // ANCHOR_END: on_signal
 
@@ -86,7 +102,7 @@ pub(crate) fn remove_signal_pipe(fd: c_int) {
 /// Catches `signum` with [`on_signal`], for one more loop.
 pub(crate) fn catch_signal(signum: c_int) -> io::Result<()> {
     let mut catching = CATCHING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let count = usize::try_from(signum)
+    let (count, before) = usize::try_from(signum)
         .ok()
         .and_then(|at| catching.get_mut(at))
         .ok_or_else(|| io::Error::from_raw_os_error(EINVAL))?;
@@ -94,33 +110,44 @@ pub(crate) fn catch_signal(signum: c_int) -> io::Result<()> {
         let handler = on_signal as extern "C" fn(c_int) as usize;
         // SAFETY: `on_signal` is an `extern "C" fn(c_int)`, as a handler
         // must be, and does only what a handler may.
-        if unsafe { signal(signum, handler) } == SIG_ERR {
-            return Err(io::Error::last_os_error());
+        match unsafe { signal(signum, handler) } {
+            SIG_ERR => return Err(io::Error::last_os_error()),
+            // What std set up (SIGPIPE ignored, say) comes back later.
+            previous => *before = previous,
         }
     }
     *count += 1;
     Ok(())
 }
 
-/// One loop fewer catches `signum`; the last gives it its default action
-/// back.
+/// One loop fewer catches `signum`; the last gives it back the action it
+/// had before.
 pub(crate) fn release_signal(signum: c_int) {
     let mut catching = CATCHING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let Some(count) = usize::try_from(signum).ok().and_then(|at| catching.get_mut(at))
+    let Some((count, before)) =
+        usize::try_from(signum).ok().and_then(|at| catching.get_mut(at))
     else {
         return;
     };
     *count = count.saturating_sub(1);
     if *count == 0 {
-        // SAFETY: `SIG_DFL` is a valid disposition for any catchable signal.
-        unsafe { signal(signum, SIG_DFL) };
+        // SAFETY: the action `signal` returned for this signal earlier.
+        unsafe { signal(signum, *before) };
     }
 }
 
-/// From now on (`true`) a second Ctrl-C ends the process at once.
-pub(crate) fn second_interrupt_exits(on: bool) {
-    INTERRUPTED.store(false, Ordering::Relaxed);
-    SECOND_INTERRUPT_EXITS.store(on, Ordering::Relaxed);
+impl StopWaiting {
+    /// A graceful stop waits for Ctrl-C from now on, until this is dropped.
+    pub(crate) fn new() -> StopWaiting {
+        STOPS_WAITING.fetch_add(1, Ordering::Relaxed);
+        StopWaiting(())
+    }
+}
+
+impl Drop for StopWaiting {
+    fn drop(&mut self) {
+        STOPS_WAITING.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// The start of `struct sigaction` on every supported system (the handler
