@@ -76,30 +76,29 @@ fn start(event_loop: &EventLoop) -> io::Result<Rc<Handlers>> {
     let handlers = Rc::new(Handlers { callbacks: RefCell::default(), write });
     event_loop.insert_extension(Rc::clone(&handlers));
     let weak = Rc::downgrade(&handlers);
-    event_loop
-        .spawn(async move {
-            let mut signums = [0u8; 64];
-            loop {
-                let read = poll_fn(|cx| {
-                    source.poll_io(Direction::Read, cx, |fd| {
-                        sys::pipe_read(fd, &mut signums)
-                    })
-                })
-                .await;
-                let (Ok(n), Some(handlers)) = (read, weak.upgrade()) else { return };
-                for &signum in &signums[..n] {
-                    let callback =
-                        handlers.callbacks.borrow().get(&c_int::from(signum)).cloned();
-                    if let Some(callback) = callback {
-                        callback();
-                    }
-                }
-            }
-        })
-        .map_err(io::Error::other)?;
+    event_loop.spawn(signal_callbacks(source, weak)).map_err(io::Error::other)?;
     let on_close = Rc::clone(&handlers);
     event_loop.on_close(move || on_close.stop());
     Ok(handlers)
+}
+
+/// The loop's task that reads the pipe and calls each signal's callback
+/// (a task of its own, so a trace shows it by this name).
+async fn signal_callbacks(source: Source, handlers: std::rc::Weak<Handlers>) {
+    let mut signums = [0u8; 64];
+    loop {
+        let read = poll_fn(|cx| {
+            source.poll_io(Direction::Read, cx, |fd| sys::pipe_read(fd, &mut signums))
+        })
+        .await;
+        let (Ok(n), Some(handlers)) = (read, handlers.upgrade()) else { return };
+        for &signum in &signums[..n] {
+            let callback = handlers.callbacks.borrow().get(&c_int::from(signum)).cloned();
+            if let Some(callback) = callback {
+                callback();
+            }
+        }
+    }
 }
 
 impl Handlers {

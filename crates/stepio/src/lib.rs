@@ -166,7 +166,9 @@ where
 // ANCHOR: run_traced
 /// [`run`], with tracing on: returns `main`'s output and the [`Trace`] of
 /// the whole run, closing included. Draw it with [`Trace::timeline`], or
-/// save it with [`Trace::write_chrome_json`] for Perfetto.
+/// save it with [`Trace::write_chrome_json`] for Perfetto. Unlike `run`,
+/// it leaves Ctrl-C alone: the trace shows the program's own tasks only,
+/// not the one that would read the signal pipe.
 ///
 /// # Errors
 ///
@@ -174,9 +176,9 @@ where
 pub fn run_traced<F: Future>(main: F) -> Result<(F::Output, Trace), LoopError> {
     let event_loop = new_event_loop().map_err(LoopError::Driver)?;
     event_loop.start_tracing();
-    let output = event_loop.run_and_close(stepio_reactor::cancel_on_ctrl_c(main));
+    let output = event_loop.run_and_close(main);
     let trace = event_loop.trace().expect("tracing was started");
-    Ok((output?.ok_or(LoopError::Interrupted)?, trace))
+    Ok((output?, trace))
 }
 // ANCHOR_END: run_traced
 
