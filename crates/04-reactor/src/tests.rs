@@ -663,6 +663,20 @@ fn a_signal_runs_its_handler_on_the_loop_until_it_is_removed() {
 }
 // ANCHOR_END: signal_test
 
+#[test]
+fn a_dropped_ctrl_c_future_takes_its_handler_and_leaves_a_newer_one() {
+    const SIGINT: i32 = 2;
+    run(async {
+        drop(crate::ctrl_c().unwrap());
+        assert!(!crate::remove_signal_handler(SIGINT), "it went with the future");
+        // A handler that replaced it is not the future's to take.
+        let stop = crate::ctrl_c().unwrap();
+        crate::add_signal_handler(SIGINT, || {}).unwrap();
+        drop(stop);
+        assert!(crate::remove_signal_handler(SIGINT), "the newer handler stays");
+    });
+}
+
 /// A count of signals caught, and the task waiting for it to grow.
 #[derive(Default)]
 struct Caught {
