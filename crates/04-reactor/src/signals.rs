@@ -15,10 +15,7 @@ use stepio_poll_loop::{EventLoop, get_running_loop};
 
 use crate::reactor::Direction;
 use crate::source::Source;
-use crate::sys::{self, Fd};
-
-/// Ctrl-C's signal.
-const SIGINT: c_int = 2;
+use crate::sys::{self, Fd, SIGINT};
 
 // ANCHOR: signals
 /// The loop's signal handlers, and the pipe the C handler writes to.
@@ -58,13 +55,23 @@ fn add_handler(signum: c_int, callback: Rc<dyn Fn()>) -> io::Result<()> {
 /// Removes the handler for `signum`, giving the signal its default action
 /// back, as `loop.remove_signal_handler()`; `false` if there was none.
 pub fn remove_signal_handler(signum: i32) -> bool {
+    remove(signum, None)
+}
+
+/// Removes the handler for `signum`; with `only`, only if it is still that
+/// callback (one that replaced it is left alone). Whether one was removed.
+fn remove(signum: c_int, only: Option<&Rc<dyn Fn()>>) -> bool {
     let Ok(event_loop) = get_running_loop() else { return false };
     let Some(handlers) = event_loop.extension::<Handlers>() else { return false };
-    let removed = handlers.callbacks.borrow_mut().remove(&signum).is_some();
-    if removed {
-        release(signum);
+    let mut callbacks = handlers.callbacks.borrow_mut();
+    let ours = callbacks
+        .get(&signum)
+        .is_some_and(|now| only.is_none_or(|only| Rc::ptr_eq(now, only)));
+    if ours {
+        callbacks.remove(&signum);
+        sys::release_signal(signum);
     }
-    removed
+    ours
 }
 
 /// Makes the pipe, points the C handler at it, and starts the task that
@@ -108,7 +115,7 @@ impl Handlers {
     fn stop(&self) {
         sys::remove_signal_pipe(self.write.raw());
         for signum in self.callbacks.borrow_mut().drain().map(|(signum, _)| signum) {
-            release(signum);
+            sys::release_signal(signum);
         }
     }
 }
@@ -121,23 +128,6 @@ impl Drop for Handlers {
     }
 }
 
-/// This loop stops catching `signum`.
-fn release(signum: c_int) {
-    sys::release_signal(signum);
-}
-
-/// Removes the handler for `signum` if it is still `callback`: one that
-/// replaced it is left alone.
-fn remove_if_still(signum: c_int, callback: &Rc<dyn Fn()>) {
-    let Ok(event_loop) = get_running_loop() else { return };
-    let Some(handlers) = event_loop.extension::<Handlers>() else { return };
-    let mut callbacks = handlers.callbacks.borrow_mut();
-    if callbacks.get(&signum).is_some_and(|now| Rc::ptr_eq(now, callback)) {
-        callbacks.remove(&signum);
-        drop(callbacks);
-        release(signum);
-    }
-}
 // ANCHOR_END: signals
 
 // ANCHOR: ctrl_c
@@ -186,7 +176,7 @@ struct CtrlC {
 
 impl Drop for CtrlC {
     fn drop(&mut self) {
-        remove_if_still(SIGINT, &self.callback);
+        remove(SIGINT, Some(&self.callback));
     }
 }
 // ANCHOR_END: ctrl_c

@@ -48,8 +48,8 @@ pub(crate) use process::{fd_from_std, pidfd_open, send_signal};
 #[cfg(test)]
 pub(crate) use signal::raise_signal;
 pub(crate) use signal::{
-    StopWaiting, add_signal_pipe, catch_signal, release_signal, remove_signal_pipe,
-    signal_is_default,
+    SIGINT, StopWaiting, add_signal_pipe, catch_signal, release_signal,
+    remove_signal_pipe, signal_is_default,
 };
 pub(crate) use socket::{
     local_addr, nodelay, peer_addr, set_linger, set_nodelay, take_error, tcp_accept,

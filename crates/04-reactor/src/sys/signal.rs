@@ -29,7 +29,8 @@ unsafe extern "C" {
 
 const SIG_DFL: usize = 0;
 const SIG_ERR: usize = usize::MAX;
-const SIGINT: c_int = 2;
+/// Ctrl-C's signal.
+pub(crate) const SIGINT: c_int = 2;
 const EINVAL: i32 = 22;
 
 /// How many loops may have signal handlers at once.
