@@ -52,8 +52,9 @@ fn add_handler(signum: c_int, callback: Rc<dyn Fn()>) -> io::Result<()> {
     Ok(())
 }
 
-/// Removes the handler for `signum`, giving the signal its default action
-/// back, as `loop.remove_signal_handler()`; `false` if there was none.
+/// Removes the handler for `signum`, giving the signal back the action
+/// it had before (unless another loop still catches it), as
+/// `loop.remove_signal_handler()`; `false` if there was none.
 pub fn remove_signal_handler(signum: i32) -> bool {
     remove(signum, None)
 }
@@ -75,7 +76,7 @@ fn remove(signum: c_int, only: Option<&Rc<dyn Fn()>>) -> bool {
 }
 
 /// Makes the pipe, points the C handler at it, and starts the task that
-/// reads it; on close, every caught signal gets its default action back.
+/// reads it; on close, every caught signal gets its earlier action back.
 fn start(event_loop: &EventLoop) -> io::Result<Rc<Handlers>> {
     let (read, write) = sys::pipe_new()?;
     let source = Source::new(read)?;
@@ -110,7 +111,7 @@ async fn signal_callbacks(source: Source, handlers: std::rc::Weak<Handlers>) {
 
 impl Handlers {
     /// No more signals for this loop: the pipe leaves the C handler's list,
-    /// and each signal gets its default action back, unless another loop
+    /// and each signal gets its earlier action back, unless another loop
     /// still catches it.
     fn stop(&self) {
         sys::remove_signal_pipe(self.write.raw());
